@@ -1,0 +1,477 @@
+// json::Value implementation: heap nodes, path-copying writes, serialisation, equality.
+#include "json/value.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <new>
+
+namespace sg::json {
+
+namespace detail {
+
+struct StringNode : Node {
+  std::string s;
+  explicit StringNode(std::string str) : Node(Type::kString), s(std::move(str)) {
+    json_size = json_string_size(s);
+  }
+};
+
+struct ArrayNode : Node {
+  std::vector<Value> items;
+  explicit ArrayNode(std::vector<Value> v) : Node(Type::kArray), items(std::move(v)) {
+    size_t n = 2 + (items.empty() ? 0 : items.size() - 1);
+    for (const Value& x : items) n += x.json_size();
+    json_size = n;
+  }
+};
+
+// Objects with at least kIndexThreshold members get an open-addressing hash index.
+constexpr size_t kIndexThreshold = 12;
+
+inline uint64_t hash_key(std::string_view s) noexcept {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a
+  for (unsigned char c : s) { h ^= c; h *= 1099511628211ull; }
+  return h;
+}
+
+struct ObjectNode : Node {
+  std::vector<Member> members;
+  std::vector<uint32_t> index;  // slots hold member position + 1; 0 = empty
+  explicit ObjectNode(std::vector<Member> m) : Node(Type::kObject), members(std::move(m)) {
+    size_t n = 2 + (members.empty() ? 0 : members.size() - 1);
+    for (const Member& x : members) n += x.key.json_size() + 1 + x.value.json_size();
+    json_size = n;
+    if (members.size() >= kIndexThreshold) build_index();
+  }
+  void build_index() {
+    size_t cap = 1;
+    while (cap < members.size() * 2) cap <<= 1;
+    index.assign(cap, 0);
+    for (uint32_t i = 0; i < members.size(); ++i) {
+      size_t slot = hash_key(members[i].name()) & (cap - 1);
+      while (index[slot] != 0) slot = (slot + 1) & (cap - 1);
+      index[slot] = i + 1;
+    }
+  }
+  const Value* find(std::string_view key) const noexcept {
+    if (index.empty()) {
+      for (const Member& m : members)
+        if (m.name() == key) return &m.value;
+      return nullptr;
+    }
+    size_t cap = index.size();
+    size_t slot = hash_key(key) & (cap - 1);
+    while (uint32_t pos = index[slot]) {
+      const Member& m = members[pos - 1];
+      if (m.name() == key) return &m.value;
+      slot = (slot + 1) & (cap - 1);
+    }
+    return nullptr;
+  }
+  // Position of key, or -1.
+  ptrdiff_t position(std::string_view key) const noexcept {
+    const Value* v = find(key);
+    if (!v) return -1;
+    return reinterpret_cast<const Member*>(reinterpret_cast<const char*>(v) - offsetof(Member, value)) -
+           members.data();
+  }
+};
+
+void release(const Node* n) noexcept {
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  switch (n->type) {
+    case Type::kString: delete static_cast<const StringNode*>(n); break;
+    case Type::kArray: delete static_cast<const ArrayNode*>(n); break;
+    case Type::kObject: delete static_cast<const ObjectNode*>(n); break;
+    default: break;
+  }
+}
+
+}  // namespace detail
+
+using detail::ArrayNode;
+using detail::ObjectNode;
+using detail::StringNode;
+
+std::string_view type_name(Type t) {
+  switch (t) {
+    case Type::kNull: return "null";
+    case Type::kBool: return "boolean";
+    case Type::kInt:
+    case Type::kDouble: return "number";
+    case Type::kString: return "string";
+    case Type::kArray: return "array";
+    case Type::kObject: return "object";
+  }
+  return "unknown";
+}
+
+Value Value::boolean(bool b) noexcept { Value v; v.set_tag(Tag::kBool); v.set_payload(b); return v; }
+Value Value::integer(int64_t i) noexcept { Value v; v.set_tag(Tag::kInt); v.set_payload(i); return v; }
+Value Value::number(double d) noexcept { Value v; v.set_tag(Tag::kDouble); v.set_payload(d); return v; }
+
+Value Value::string(std::string_view s) {
+  if (s.size() <= kInlineStringMax) {
+    Value v;
+    v.set_tag(Tag::kShortString);
+    v.raw_[1] = static_cast<unsigned char>(s.size());
+    if (!s.empty()) std::memcpy(v.raw_ + 2, s.data(), s.size());
+    return v;
+  }
+  return from_node(new StringNode(std::string(s)), Tag::kHeapString);
+}
+
+Value Value::string(std::string&& s) {
+  if (s.size() <= kInlineStringMax) return string(std::string_view(s));
+  return from_node(new StringNode(std::move(s)), Tag::kHeapString);
+}
+
+Value Value::array(std::vector<Value> items) { return from_node(new ArrayNode(std::move(items)), Tag::kArray); }
+
+Value Value::object(std::vector<Member> members) {
+  return from_node(new ObjectNode(std::move(members)), Tag::kObject);
+}
+
+Value Value::empty_object() {
+  static const Value kEmpty = object({});
+  return kEmpty;
+}
+
+Value Value::empty_array() {
+  static const Value kEmpty = array({});
+  return kEmpty;
+}
+
+Type Value::type() const noexcept {
+  switch (tag()) {
+    case Tag::kNull: return Type::kNull;
+    case Tag::kBool: return Type::kBool;
+    case Tag::kInt: return Type::kInt;
+    case Tag::kDouble: return Type::kDouble;
+    case Tag::kShortString:
+    case Tag::kHeapString: return Type::kString;
+    case Tag::kArray: return Type::kArray;
+    case Tag::kObject: return Type::kObject;
+  }
+  return Type::kNull;
+}
+
+bool Value::integral_value(int64_t* out) const noexcept {
+  if (tag() == Tag::kInt) { *out = as_int(); return true; }
+  if (tag() != Tag::kDouble) return false;
+  double d = as_double();
+  if (!std::isfinite(d) || std::trunc(d) != d || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
+    return false;
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+std::string_view Value::as_string() const noexcept {
+  if (tag() == Tag::kShortString) return {reinterpret_cast<const char*>(raw_ + 2), raw_[1]};
+  if (tag() == Tag::kHeapString) return static_cast<const StringNode*>(heap())->s;
+  return {};
+}
+
+std::span<const Value> Value::items() const noexcept {
+  if (tag() != Tag::kArray) return {};
+  return static_cast<const ArrayNode*>(heap())->items;
+}
+
+std::span<const Member> Value::members() const noexcept {
+  if (tag() != Tag::kObject) return {};
+  return static_cast<const ObjectNode*>(heap())->members;
+}
+
+size_t Value::size() const noexcept {
+  if (tag() == Tag::kArray) return static_cast<const ArrayNode*>(heap())->items.size();
+  if (tag() == Tag::kObject) return static_cast<const ObjectNode*>(heap())->members.size();
+  return 0;
+}
+
+const Value* Value::find(std::string_view key) const noexcept {
+  if (tag() != Tag::kObject) return nullptr;
+  return static_cast<const ObjectNode*>(heap())->find(key);
+}
+
+Value Value::with_member(std::string_view key, Value v) const {
+  const auto* node = static_cast<const ObjectNode*>(heap());
+  std::vector<Member> m = node->members;  // shares every child
+  ptrdiff_t pos = node->position(key);
+  if (pos >= 0) {
+    m[static_cast<size_t>(pos)].value = std::move(v);
+  } else {
+    m.push_back(Member{Value::string(key), std::move(v)});
+  }
+  return object(std::move(m));
+}
+
+Value Value::with_item(size_t index, Value v) const {
+  std::vector<Value> items(this->items().begin(), this->items().end());
+  items[index] = std::move(v);
+  return array(std::move(items));
+}
+
+namespace {
+
+size_t int_size(int64_t i) noexcept {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, i);
+  return static_cast<size_t>(r.ptr - buf);
+}
+
+}  // namespace
+
+size_t Value::json_size() const noexcept {
+  switch (tag()) {
+    case Tag::kNull: return 4;
+    case Tag::kBool: return as_bool() ? 4 : 5;
+    case Tag::kInt: return int_size(as_int());
+    case Tag::kDouble: {
+      std::string s;
+      format_java_double(as_double(), s);
+      return s.size();
+    }
+    case Tag::kShortString: return json_string_size(as_string());
+    default: return heap()->json_size;
+  }
+}
+
+void format_java_double(double d, std::string& out) {
+  if (std::isnan(d)) { out += "NaN"; return; }
+  if (std::isinf(d)) { out += d < 0 ? "-Infinity" : "Infinity"; return; }
+  if (d == 0) { out += std::signbit(d) ? "-0.0" : "0.0"; return; }
+  // Shortest round-trip digits and decimal exponent.
+  char buf[40];
+  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(r.ptr - buf));
+  bool neg = sci[0] == '-';
+  if (neg) sci.remove_prefix(1);
+  size_t e = sci.find('e');
+  std::string digits;
+  for (char c : sci.substr(0, e))
+    if (c != '.') digits += c;
+  int exp10 = 0;
+  std::from_chars(sci.data() + e + 1 + (sci[e + 1] == '+' ? 1 : 0), sci.data() + sci.size(), exp10);
+  while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+  if (neg) out += '-';
+  double a = std::fabs(d);
+  if (a >= 1e-3 && a < 1e7) {
+    if (exp10 >= 0) {
+      size_t int_len = static_cast<size_t>(exp10) + 1;
+      if (digits.size() <= int_len) {
+        out += digits;
+        out.append(int_len - digits.size(), '0');
+        out += ".0";
+      } else {
+        out.append(digits, 0, int_len);
+        out += '.';
+        out.append(digits, int_len, std::string::npos);
+      }
+    } else {
+      out += "0.";
+      out.append(static_cast<size_t>(-exp10 - 1), '0');
+      out += digits;
+    }
+  } else {
+    out += digits[0];
+    out += '.';
+    if (digits.size() > 1) out.append(digits, 1, std::string::npos);
+    else out += '0';
+    out += 'E';
+    out += std::to_string(exp10);
+  }
+}
+
+namespace {
+
+constexpr char kHex[] = "0123456789ABCDEF";
+
+inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
+}  // namespace
+
+size_t json_string_size(std::string_view s) noexcept {
+  size_t n = 2 + s.size();
+  for (unsigned char c : s) {
+    if (!needs_escape(c)) continue;
+    switch (c) {
+      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': n += 1; break;
+      default: n += 5;
+    }
+  }
+  return n;
+}
+
+void append_json_string(std::string_view s, std::string& out) {
+  out += '"';
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!needs_escape(c)) continue;
+    out.append(s.data() + start, i - start);
+    start = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(s.data() + start, s.size() - start);
+  out += '"';
+}
+
+void Value::dump_to(std::string& out) const {
+  switch (tag()) {
+    case Tag::kNull: out += "null"; return;
+    case Tag::kBool: out += as_bool() ? "true" : "false"; return;
+    case Tag::kInt: {
+      char buf[24];
+      auto r = std::to_chars(buf, buf + sizeof buf, as_int());
+      out.append(buf, r.ptr);
+      return;
+    }
+    case Tag::kDouble: format_java_double(as_double(), out); return;
+    case Tag::kShortString:
+    case Tag::kHeapString: append_json_string(as_string(), out); return;
+    case Tag::kArray: {
+      out += '[';
+      bool first = true;
+      for (const Value& v : items()) {
+        if (!first) out += ',';
+        first = false;
+        v.dump_to(out);
+      }
+      out += ']';
+      return;
+    }
+    case Tag::kObject: {
+      out += '{';
+      bool first = true;
+      for (const Member& m : members()) {
+        if (!first) out += ',';
+        first = false;
+        append_json_string(m.name(), out);
+        out += ':';
+        m.value.dump_to(out);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+std::string Value::dump() const {
+  std::string out;
+  out.reserve(json_size());
+  dump_to(out);
+  return out;
+}
+
+namespace {
+
+void dump_pretty_to(const Value& v, std::string& out, int indent) {
+  auto newline = [&](int n) { out += '\n'; out.append(static_cast<size_t>(n) * 2, ' '); };
+  if (v.is_array() && v.size() > 0) {
+    out += '[';
+    bool first = true;
+    for (const Value& x : v.items()) {
+      if (!first) out += ',';
+      first = false;
+      newline(indent + 1);
+      dump_pretty_to(x, out, indent + 1);
+    }
+    newline(indent);
+    out += ']';
+  } else if (v.is_object() && v.size() > 0) {
+    out += '{';
+    bool first = true;
+    for (const Member& m : v.members()) {
+      if (!first) out += ',';
+      first = false;
+      newline(indent + 1);
+      append_json_string(m.name(), out);
+      out += ": ";
+      dump_pretty_to(m.value, out, indent + 1);
+    }
+    newline(indent);
+    out += '}';
+  } else {
+    v.dump_to(out);
+  }
+}
+
+}  // namespace
+
+std::string Value::dump_pretty() const {
+  std::string out;
+  dump_pretty_to(*this, out, 0);
+  return out;
+}
+
+bool Value::operator==(const Value& o) const noexcept {
+  if (is_heap() && o.is_heap() && heap() == o.heap()) return true;
+  if (is_number() && o.is_number()) {
+    if (is_int() && o.is_int()) return as_int() == o.as_int();
+    return as_double() == o.as_double();
+  }
+  Type t = type();
+  if (t != o.type()) return false;
+  switch (t) {
+    case Type::kNull: return true;
+    case Type::kBool: return as_bool() == o.as_bool();
+    case Type::kString: return as_string() == o.as_string();
+    case Type::kArray: {
+      auto a = items(), b = o.items();
+      if (a.size() != b.size()) return false;
+      for (size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+      return true;
+    }
+    case Type::kObject: {
+      if (size() != o.size()) return false;
+      for (const Member& m : members()) {
+        const Value* other = o.find(m.name());
+        if (!other || *other != m.value) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+ObjectBuilder& ObjectBuilder::add(Value key, Value value) {
+  members_.push_back(Member{std::move(key), std::move(value)});
+  return *this;
+}
+
+bool ObjectBuilder::contains(std::string_view key) const {
+  for (const Member& m : members_)
+    if (m.name() == key) return true;
+  return false;
+}
+
+ObjectBuilder& ObjectBuilder::set(Value key, Value value) {
+  // Linear scan is fine for the small objects templates build; parse() dedupes with a
+  // hash set for large ones before calling add().
+  for (Member& m : members_) {
+    if (m.name() == key.as_string()) {
+      m.value = std::move(value);
+      return *this;
+    }
+  }
+  return add(std::move(key), std::move(value));
+}
+
+Value ObjectBuilder::build() && { return Value::object(std::move(members_)); }
+
+}  // namespace sg::json

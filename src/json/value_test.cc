@@ -1,0 +1,101 @@
+#include "json/value.h"
+
+#include <gtest/gtest.h>
+
+#include "json/parse.h"
+
+namespace sg::json {
+namespace {
+
+Value P(std::string_view s) {
+  auto r = parse_json(s);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? r.value() : Value();
+}
+
+TEST(Value, RoundTripsCompactWithKeyOrder) {
+  EXPECT_EQ(P(R"({"b":1, "a":[true,false,null,"x"], "c":{"d":-2.5}})").dump(),
+            R"({"b":1,"a":[true,false,null,"x"],"c":{"d":-2.5}})");
+}
+
+TEST(Value, JsonSizeMatchesDumpLength) {
+  for (auto text : {R"({"k":"a\"b\\c\n\u0001é","n":[1,2.5,1e21,-0.0,12345678901234]})",
+                    R"("a string longer than fourteen bytes")", "[]", "{}", "3.0"}) {
+    Value v = P(text);
+    EXPECT_EQ(v.json_size(), v.dump().size()) << text;
+  }
+}
+
+TEST(Value, DoublesPrintLikeJava) {
+  EXPECT_EQ(P("1.0").dump(), "1.0");
+  EXPECT_EQ(P("1500.0").dump(), "1500.0");
+  EXPECT_EQ(P("1e7").dump(), "1.0E7");
+  EXPECT_EQ(P("0.001").dump(), "0.001");
+  EXPECT_EQ(P("0.0001").dump(), "1.0E-4");
+  EXPECT_EQ(P("123.456").dump(), "123.456");
+  EXPECT_EQ(P("2.5E-5").dump(), "2.5E-5");
+}
+
+TEST(Value, EscapesLikeJackson) {
+  EXPECT_EQ(Value::string(std::string("a\x01/\t")).dump(), R"("a\u0001/\t")");
+}
+
+TEST(Value, DuplicateKeysKeepFirstPositionLastValue) {
+  EXPECT_EQ(P(R"({"a":1,"b":2,"a":3})").dump(), R"({"a":3,"b":2})");
+}
+
+TEST(Value, WithMemberSharesUntouchedChildren) {
+  Value doc = P(R"({"big":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],"x":1})");
+  Value changed = doc.with_member("x", Value::integer(2));
+  EXPECT_EQ(changed.find("big")->identity(), doc.find("big")->identity());
+  EXPECT_EQ(changed.dump(), R"({"big":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],"x":2})");
+  EXPECT_EQ(doc.find("x")->as_int(), 1);
+  EXPECT_EQ(doc.with_member("y", Value()).dump().substr(doc.dump().size() - 1), R"(,"y":null})");
+}
+
+TEST(Value, LargeObjectsAreIndexed) {
+  ObjectBuilder b;
+  for (int i = 0; i < 100; ++i) b.add("key" + std::to_string(i), Value::integer(i));
+  Value o = std::move(b).build();
+  EXPECT_EQ(o.find("key57")->as_int(), 57);
+  EXPECT_EQ(o.find("nope"), nullptr);
+  EXPECT_EQ(o.with_member("key3", Value::integer(-1)).find("key3")->as_int(), -1);
+}
+
+TEST(Value, EqualityIsDeepAndNumeric) {
+  EXPECT_EQ(P("[1,{\"a\":2}]"), P("[1.0,{\"a\":2}]"));
+  EXPECT_EQ(P(R"({"a":1,"b":2})"), P(R"({"b":2,"a":1})"));
+  EXPECT_NE(P("[1,2]"), P("[2,1]"));
+}
+
+TEST(Parse, ReportsJacksonStyleErrors) {
+  ParseErrorPosition where;
+  auto r = parse_json("not a definition", &where);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "INVALID_JSON");
+  EXPECT_NE(r.error().message.find("Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"), std::string::npos) << r.error().message;
+  EXPECT_EQ(where.line, 1u);
+  EXPECT_EQ(where.column, 4u);
+  EXPECT_FALSE(parse_json("{\"a\":").ok());
+  EXPECT_FALSE(parse_json("").ok());
+  EXPECT_FALSE(parse_json("[1,]").ok());
+}
+
+TEST(Parse, HugeIntegersBecomeDoubles) {
+  EXPECT_TRUE(P("123456789012345678901234567890").is_double());
+  EXPECT_EQ(P("9223372036854775807").as_int(), INT64_MAX);
+}
+
+TEST(Parse, RejectsHostileNesting) {
+  std::string deep(100000, '[');
+  EXPECT_FALSE(parse_json(deep).ok());
+}
+
+TEST(Yaml, TypesScalarsByTheCoreSchema) {
+  auto r = parse_yaml("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {n: 1, f: 1.5, b: true, s: '1', z: null}\n    End: true\n");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->dump(), R"({"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1,"f":1.5,"b":true,"s":"1","z":null},"End":true}}})");
+}
+
+}  // namespace
+}  // namespace sg::json
