@@ -1,0 +1,50 @@
+// TaskExecutor: how the engine runs the work of a Task state. Implemented in
+// integrations/ (local functions, HTTP, ...); the interpreter only decides *that* a task
+// runs and with which request, never performs it.
+//
+// invoke() is called once per attempt (retries call it again) and returns the task's
+// result or its error. It must not throw; a failure to reach the resource is a TaskResult
+// failure (e.g. error "Lambda.ServiceException"). Implementations document their thread
+// safety; the in-process runner calls from one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "json/value.h"
+
+namespace sg::engine {
+
+struct TaskRequest {
+  std::string_view resource;        // the Task's Resource ARN, as written
+  json::Value parameters;           // effective input (after InputPath/Parameters)
+  std::string_view state_name;
+  std::string_view execution_arn;
+  std::optional<int64_t> timeout_seconds;    // TimeoutSeconds(Path), if set
+  std::optional<int64_t> heartbeat_seconds;  // HeartbeatSeconds(Path), if set
+  std::string task_token;           // $$.Task.Token (set for .waitForTaskToken)
+  int attempt = 0;                  // 0 for the first attempt, then 1, 2, ... per retry
+};
+
+struct TaskResult {
+  bool ok = true;
+  json::Value output;   // when ok
+  std::string error;    // when !ok: the error name Retry/Catch match on
+  std::string cause;    // when !ok
+  bool has_error = true;  // false when a failure carries no error name (SendTaskFailure without one)
+
+  static TaskResult success(json::Value v) { TaskResult r; r.output = std::move(v); return r; }
+  static TaskResult failure(std::string error, std::string cause) {
+    TaskResult r; r.ok = false; r.error = std::move(error); r.cause = std::move(cause); return r;
+  }
+};
+
+class TaskExecutor {
+ public:
+  virtual ~TaskExecutor() = default;
+  virtual TaskResult invoke(const TaskRequest& request) = 0;
+};
+
+}  // namespace sg::engine
