@@ -1,0 +1,533 @@
+// run_local(): a discrete-event simulation of one execution over the pure interpreter.
+//
+// Frames: the execution is a tree of frames (the root, each Parallel branch, each Map
+// iteration). A frame runs its states synchronously until it blocks on time (Wait, retry
+// backoff) or on children (Parallel/Map); ready frames run in FIFO order, timers in time
+// order. Cancelled frames (aborted siblings) are skipped when their turn comes.
+#include "engine/local_runner.h"
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <queue>
+#include <random>
+#include <thread>
+
+#include "asl/interpreter.h"
+#include "asl/state_machine.h"
+#include "engine/event_recorder.h"
+#include "engine/seeded_entropy.h"
+
+namespace sg::engine {
+
+using asl::State;
+using asl::StatesError;
+using asl::Step;
+using json::Value;
+
+const char* execution_status_name(ExecutionStatus s) {
+  switch (s) {
+    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
+    case ExecutionStatus::kFailed: return "FAILED";
+    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
+    case ExecutionStatus::kAborted: return "ABORTED";
+  }
+  return "UNKNOWN";
+}
+
+namespace {
+
+enum class Action : uint8_t { kEnter, kRetry, kAfterWait, kForkDone, kExecutionTimeout };
+
+struct Frame {
+  const asl::StateContainer* container = nullptr;
+  const State* state = nullptr;
+  Value input;                      // raw input of the current state
+  Frame* parent = nullptr;
+  size_t slot = 0;                  // position in the parent's results
+  asl::StateEntry entry;
+  std::vector<int64_t> retry_attempts;
+  int64_t last_event = 0;           // previousEventId for this frame's next event
+  bool cancelled = false;
+  bool finished = false;
+
+  // Wait in progress.
+  Step pending;
+
+  // Parallel/Map in progress.
+  std::vector<std::unique_ptr<Frame>> children;
+  std::vector<Value> results;
+  std::vector<Value> items;
+  size_t started = 0, running = 0, completed = 0, failed = 0;
+  int64_t max_concurrency = 0;
+  std::optional<double> tolerated_pct;
+  std::optional<int64_t> tolerated_count;
+  bool fork_failed = false;
+  StatesError fork_error;
+  int64_t map_index = -1;           // index of this frame as a Map iteration
+};
+
+struct Timer {
+  int64_t at;
+  uint64_t seq;
+  Frame* frame;
+  Action action;
+  bool operator>(const Timer& o) const { return at != o.at ? at > o.at : seq > o.seq; }
+};
+
+class Runner {
+ public:
+  Runner(const asl::StateMachine& sm, const RunOptions& opt) : sm_(sm), opt_(opt), events_(opt.history, opt.identity.region) {}
+
+  RunResult run();
+
+ private:
+  int64_t now() const { return now_; }
+  void schedule(int64_t at, Frame* f, Action a) { timers_.push(Timer{at, seq_++, f, a}); }
+  void ready(Frame* f, Action a) { ready_.push_back({f, a}); }
+
+  void dispatch(Frame* f, Action a);
+  void enter_state(Frame* f, bool retry);
+  void handle(Frame* f, Step step);
+  void run_task(Frame* f, const Step& step);
+  void start_fork(Frame* f, Step step);
+  void start_children(Frame* f);
+  void fork_done(Frame* f);
+  void frame_succeeded(Frame* f, Value output);
+  void frame_failed(Frame* f, StatesError error);
+  void cancel(Frame* f);
+  void finish_execution(ExecutionStatus status, Value output, const StatesError* error);
+  std::string new_token();
+
+  const asl::StateMachine& sm_;
+  const RunOptions& opt_;
+  EventRecorder events_;
+  asl::ExecutionContext ex_;
+  std::unique_ptr<json::Entropy> own_entropy_;
+  json::Entropy* entropy_ = nullptr;
+  std::unique_ptr<Frame> root_;
+  // Aborted children may still be referenced by queued timers or ready entries: they are
+  // kept alive here until the run ends.
+  std::vector<std::unique_ptr<Frame>> graveyard_;
+  std::deque<std::pair<Frame*, Action>> ready_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
+  uint64_t seq_ = 0;
+  int64_t now_ = 0;
+  int64_t start_ = 0;
+  std::chrono::steady_clock::time_point wall_start_;
+  bool done_ = false;
+  RunResult result_;
+};
+
+std::string uuid_from(json::Entropy& e) {
+  uint64_t a = e.next_u64(), b = e.next_u64();
+  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
+  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
+                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+std::string Runner::new_token() {
+  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string t;
+  t.reserve(88);
+  for (int i = 0; i < 11; ++i) {
+    uint64_t x = entropy_->next_u64();
+    for (int k = 0; k < 8; ++k) { t += kAlphabet[x & 63]; x >>= 6; }
+  }
+  return t;
+}
+
+RunResult Runner::run() {
+  if (opt_.entropy) {
+    entropy_ = opt_.entropy;
+  } else {
+    uint64_t seed = opt_.identity.execution_name.empty() ? std::random_device{}() * 0x100000001ull + std::random_device{}()
+                                                         : SeededEntropy::seed_from(opt_.identity.execution_name);
+    own_entropy_ = std::make_unique<SeededEntropy>(seed);
+    entropy_ = own_entropy_.get();
+  }
+  const ExecutionIdentity& id = opt_.identity;
+  start_ = opt_.start_time_ms != 0
+               ? opt_.start_time_ms
+               : std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  now_ = start_;
+  wall_start_ = std::chrono::steady_clock::now();
+  ex_.execution_name = id.execution_name.empty() ? uuid_from(*entropy_) : id.execution_name;
+  ex_.state_machine_name = id.state_machine_name;
+  ex_.state_machine_arn = "arn:aws:states:" + id.region + ":" + id.account + ":stateMachine:" + id.state_machine_name;
+  ex_.execution_arn =
+      "arn:aws:states:" + id.region + ":" + id.account + ":execution:" + id.state_machine_name + ":" + ex_.execution_name;
+  ex_.role_arn = id.role_arn;
+  ex_.input = opt_.input;
+  ex_.start_time_ms = start_;
+  ex_.overrides = opt_.context_overrides;
+
+  events_.execution_started(now_, opt_.input, id.role_arn);
+  root_ = std::make_unique<Frame>();
+  root_->container = &sm_.root;
+  root_->state = sm_.root.start;
+  root_->input = opt_.input;
+  root_->last_event = 0;  // AWS: the first StateEntered points back to 0
+  if (sm_.timeout_seconds) schedule(start_ + *sm_.timeout_seconds * 1000, nullptr, Action::kExecutionTimeout);
+  ready(root_.get(), Action::kEnter);
+
+  while (!done_) {
+    Frame* f;
+    Action a;
+    if (!ready_.empty()) {
+      std::tie(f, a) = ready_.front();
+      ready_.pop_front();
+    } else if (!timers_.empty()) {
+      Timer t = timers_.top();
+      timers_.pop();
+      if (t.frame && t.frame->cancelled) continue;
+      if (opt_.real_time) {
+        auto due = wall_start_ + std::chrono::milliseconds(t.at - start_);
+        std::this_thread::sleep_until(due);
+      }
+      now_ = std::max(now_, t.at);
+      f = t.frame;
+      a = t.action;
+    } else {
+      // Nothing can make progress: cannot happen for a valid machine; fail loudly.
+      StatesError e = StatesError::make("States.Runtime", "The execution stalled: no state can make progress.");
+      finish_execution(ExecutionStatus::kFailed, {}, &e);
+      break;
+    }
+    if (f && f->cancelled) continue;
+    dispatch(f, a);
+  }
+  result_.duration_ms = now_ - start_;
+  return std::move(result_);
+}
+
+void Runner::dispatch(Frame* f, Action a) {
+  switch (a) {
+    case Action::kEnter: enter_state(f, false); return;
+    case Action::kRetry: enter_state(f, true); return;
+    case Action::kAfterWait: {
+      Step s = std::move(f->pending);
+      f->last_event = events_.state_exited(f->last_event, now_, *f->state, s.value);
+      if (s.next) {
+        f->state = s.next;
+        f->input = std::move(s.value);
+        enter_state(f, false);
+      } else {
+        frame_succeeded(f, std::move(s.value));
+      }
+      return;
+    }
+    case Action::kForkDone: fork_done(f); return;
+    case Action::kExecutionTimeout: {
+      StatesError e = StatesError::make("States.Timeout", "");
+      e.has_cause = false;
+      cancel(root_.get());
+      finish_execution(ExecutionStatus::kTimedOut, {}, &e);
+      return;
+    }
+  }
+}
+
+void Runner::enter_state(Frame* f, bool retry) {
+  const State& s = *f->state;
+  ++result_.transitions;
+  if (!retry) {
+    f->retry_attempts.clear();
+    f->entry.retry_count = 0;
+    f->entry.entered_time_ms = now_;
+    f->entry.state_name = s.name;
+    f->last_event = events_.state_entered(f->last_event, now_, s, f->input);
+    f->entry.entered_event_id = f->last_event;
+  } else {
+    ++f->entry.retry_count;
+  }
+  f->entry.task_token.clear();
+  if (s.type == asl::StateType::kTask && s.pattern == asl::IntegrationPattern::kWaitForTaskToken)
+    f->entry.task_token = new_token();
+  asl::StateRoots roots(ex_, f->entry, f->input);
+  handle(f, asl::enter(s, f->input, roots, f->entry, *entropy_, now_));
+}
+
+// Applies steps until the frame blocks or finishes. Pure-state chains loop here without
+// touching the queues (the hot path of every benchmark).
+void Runner::handle(Frame* f, Step step) {
+  for (;;) {
+    const State& s = *f->state;
+    switch (step.kind) {
+      case Step::Kind::kNext: {
+        f->last_event = events_.state_exited(f->last_event, now_, s, step.value);
+        f->state = step.next;
+        f->input = std::move(step.value);
+        const State& n = *f->state;
+        ++result_.transitions;
+        f->retry_attempts.clear();
+        f->entry.retry_count = 0;
+        f->entry.entered_time_ms = now_;
+        f->entry.state_name = n.name;
+        f->last_event = events_.state_entered(f->last_event, now_, n, f->input);
+        f->entry.entered_event_id = f->last_event;
+        f->entry.task_token.clear();
+        if (n.type == asl::StateType::kTask && n.pattern == asl::IntegrationPattern::kWaitForTaskToken)
+          f->entry.task_token = new_token();
+        asl::StateRoots roots(ex_, f->entry, f->input);
+        step = asl::enter(n, f->input, roots, f->entry, *entropy_, now_);
+        continue;
+      }
+      case Step::Kind::kEnd:
+        if (s.type != asl::StateType::kFail) f->last_event = events_.state_exited(f->last_event, now_, s, step.value);
+        frame_succeeded(f, std::move(step.value));
+        return;
+      case Step::Kind::kFail: {
+        if (s.type == asl::StateType::kTask || s.type == asl::StateType::kParallel || s.type == asl::StateType::kMap) {
+          if (!step.error.terminal() && s.has_retry_or_catch()) {
+            Step next = asl::on_error(s, f->input, step.error, f->retry_attempts, f->entry, *entropy_);
+            if (next.kind != Step::Kind::kFail) {
+              step = std::move(next);
+              continue;
+            }
+          }
+        }
+        frame_failed(f, std::move(step.error));
+        return;
+      }
+      case Step::Kind::kRetry:
+        schedule(now_ + step.time_ms, f, Action::kRetry);
+        return;
+      case Step::Kind::kWait:
+        f->pending = std::move(step);
+        if (f->pending.time_ms <= now_) {
+          dispatch(f, Action::kAfterWait);
+        } else {
+          schedule(f->pending.time_ms, f, Action::kAfterWait);
+        }
+        return;
+      case Step::Kind::kTask: {
+        run_task(f, step);
+        return;
+      }
+      case Step::Kind::kParallel:
+      case Step::Kind::kMap:
+        start_fork(f, std::move(step));
+        return;
+    }
+  }
+}
+
+void Runner::run_task(Frame* f, const Step& step) {
+  const State& s = *f->state;
+  f->last_event = events_.task_scheduled(f->last_event, now_, s, step.value, step.timeout_seconds, step.heartbeat_seconds);
+  f->last_event = events_.task_started(f->last_event, now_, s);
+  TaskResult r;
+  if (opt_.tasks) {
+    TaskRequest req;
+    req.resource = s.resource;
+    req.parameters = step.value;
+    req.state_name = s.name;
+    req.execution_arn = ex_.execution_arn;
+    req.timeout_seconds = step.timeout_seconds;
+    req.heartbeat_seconds = step.heartbeat_seconds;
+    req.task_token = f->entry.task_token;
+    req.attempt = static_cast<int>(f->entry.retry_count);
+    r = opt_.tasks->invoke(req);
+  } else {
+    r = TaskResult::failure("States.Runtime", "No task executor is configured: the resource '" + s.resource +
+                                                  "' cannot be invoked by this runner.");
+  }
+  Step next;
+  if (r.ok) {
+    f->last_event = events_.task_succeeded(f->last_event, now_, s, r.output);
+    asl::StateRoots roots(ex_, f->entry, f->input);
+    next = asl::complete(s, f->input, r.output, roots, f->entry, *entropy_);
+  } else {
+    bool timed_out = r.error == "States.Timeout";
+    f->last_event = events_.task_failed(f->last_event, now_, s, r.error, r.cause, timed_out);
+    StatesError e = StatesError::make(std::move(r.error), std::move(r.cause));
+    e.has_error = r.has_error;
+    next.kind = Step::Kind::kFail;
+    next.error = std::move(e);
+  }
+  handle(f, std::move(next));
+}
+
+void Runner::start_fork(Frame* f, Step step) {
+  const State& s = *f->state;
+  f->children.clear();
+  f->results.clear();
+  f->started = f->running = f->completed = f->failed = 0;
+  f->fork_failed = false;
+  if (step.kind == Step::Kind::kParallel) {
+    f->last_event = events_.plain(f->last_event, now_, "ParallelStateStarted");
+    size_t n = s.branches.size();
+    f->results.assign(n, Value());
+    f->items.assign(n, step.value);
+    f->max_concurrency = 0;
+  } else {
+    f->last_event = events_.map_state_started(f->last_event, now_, step.items.size());
+    f->items = std::move(step.items);
+    f->results.assign(f->items.size(), Value());
+    f->max_concurrency = step.max_concurrency;
+    f->tolerated_pct = step.tolerated_failure_percentage;
+    f->tolerated_count = step.tolerated_failure_count;
+  }
+  if (f->items.empty()) {
+    ready(f, Action::kForkDone);
+    return;
+  }
+  start_children(f);
+}
+
+void Runner::start_children(Frame* f) {
+  const State& s = *f->state;
+  bool is_map = s.type == asl::StateType::kMap;
+  while (f->started < f->items.size() && (f->max_concurrency <= 0 || f->running < static_cast<size_t>(f->max_concurrency))) {
+    size_t i = f->started++;
+    auto child = std::make_unique<Frame>();
+    child->container = is_map ? s.processor.get() : s.branches[i].get();
+    child->state = child->container->start;
+    child->input = std::move(f->items[i]);
+    child->parent = f;
+    child->slot = i;
+    child->last_event = f->last_event;
+    if (is_map) {
+      child->map_index = static_cast<int64_t>(i);
+      child->last_event = events_.map_iteration(f->last_event, now_, "MapIterationStarted", s.name, child->map_index);
+    }
+    ++f->running;
+    ready(child.get(), Action::kEnter);
+    f->children.push_back(std::move(child));
+  }
+}
+
+void Runner::fork_done(Frame* f) {
+  const State& s = *f->state;
+  bool is_map = s.type == asl::StateType::kMap;
+  for (auto& c : f->children)
+    if (!c->finished) graveyard_.push_back(std::move(c));
+  f->children.clear();
+  f->items.clear();
+  Step next;
+  if (f->fork_failed) {
+    f->last_event = events_.plain(f->last_event, now_, is_map ? "MapStateFailed" : "ParallelStateFailed");
+    next.kind = Step::Kind::kFail;
+    next.error = f->fork_error;
+  } else {
+    f->last_event = events_.plain(f->last_event, now_, is_map ? "MapStateSucceeded" : "ParallelStateSucceeded");
+    Value results = Value::array(std::move(f->results));
+    f->results.clear();
+    asl::StateRoots roots(ex_, f->entry, f->input);
+    next = asl::complete(s, f->input, results, roots, f->entry, *entropy_);
+  }
+  handle(f, std::move(next));
+}
+
+void Runner::frame_succeeded(Frame* f, Value output) {
+  f->finished = true;
+  Frame* p = f->parent;
+  if (!p) {
+    finish_execution(ExecutionStatus::kSucceeded, std::move(output), nullptr);
+    return;
+  }
+  if (p->cancelled || p->fork_failed) return;
+  const State& ps = *p->state;
+  if (f->map_index >= 0)
+    p->last_event = events_.map_iteration(f->last_event, now_, "MapIterationSucceeded", ps.name, f->map_index);
+  else
+    p->last_event = f->last_event;
+  p->results[f->slot] = std::move(output);
+  --p->running;
+  ++p->completed;
+  if (p->completed == p->items.size()) {
+    ready(p, Action::kForkDone);
+  } else {
+    start_children(p);
+  }
+}
+
+void Runner::frame_failed(Frame* f, StatesError error) {
+  f->finished = true;
+  Frame* p = f->parent;
+  if (!p) {
+    cancel(f);
+    finish_execution(ExecutionStatus::kFailed, {}, &error);
+    return;
+  }
+  if (p->cancelled || p->fork_failed) return;
+  const State& ps = *p->state;
+  if (f->map_index >= 0) {
+    p->last_event = events_.map_iteration(f->last_event, now_, "MapIterationFailed", ps.name, f->map_index);
+    ++p->failed;
+    bool tolerant = p->tolerated_pct || p->tolerated_count;
+    bool within = false;
+    if (tolerant) {
+      within = true;
+      if (p->tolerated_count && static_cast<int64_t>(p->failed) > *p->tolerated_count) within = false;
+      if (p->tolerated_pct &&
+          static_cast<double>(p->failed) * 100.0 / static_cast<double>(p->items.size()) > *p->tolerated_pct)
+        within = false;
+      if (!p->tolerated_count && !p->tolerated_pct) within = false;
+    }
+    if (within) {
+      p->results[f->slot] = asl::error_output(error);
+      --p->running;
+      ++p->completed;
+      if (p->completed == p->items.size()) ready(p, Action::kForkDone);
+      else start_children(p);
+      return;
+    }
+    if (tolerant) {
+      error = StatesError::make(std::string(asl::errors::kExceedToleratedFailureThreshold),
+                                "The specified tolerated failure threshold was exceeded");
+    }
+  } else {
+    p->last_event = f->last_event;
+  }
+  // The first failure fails the whole fork: abort the other children.
+  p->fork_failed = true;
+  p->fork_error = std::move(error);
+  for (auto& c : p->children) {
+    if (c.get() == f || c->finished) continue;
+    cancel(c.get());
+    if (c->map_index >= 0)
+      p->last_event = events_.map_iteration(p->last_event, now_, "MapIterationAborted", ps.name, c->map_index);
+  }
+  ready(p, Action::kForkDone);
+}
+
+void Runner::cancel(Frame* f) {
+  if (f->cancelled || f->finished) return;
+  f->cancelled = true;
+  if (f->state) f->last_event = events_.state_aborted(f->last_event, now_, *f->state);
+  for (auto& c : f->children) cancel(c.get());
+}
+
+void Runner::finish_execution(ExecutionStatus status, Value output, const StatesError* error) {
+  done_ = true;
+  result_.status = status;
+  int64_t prev = root_ ? root_->last_event : 0;
+  if (status == ExecutionStatus::kSucceeded) {
+    result_.output = std::move(output);
+    events_.execution_succeeded(prev, now_, result_.output);
+    return;
+  }
+  result_.has_error = error->has_error;
+  result_.has_cause = error->has_cause;
+  result_.error = error->error;
+  result_.cause = error->cause;
+  const char* type = status == ExecutionStatus::kTimedOut ? "ExecutionTimedOut" : "ExecutionFailed";
+  events_.execution_failed(prev, now_, type, error->has_error ? &error->error : nullptr,
+                           error->has_cause ? &error->cause : nullptr);
+}
+
+}  // namespace
+
+RunResult run_local(const asl::StateMachine& machine, const RunOptions& options) {
+  Runner r(machine, options);
+  return r.run();
+}
+
+}  // namespace sg::engine
