@@ -1,11 +1,43 @@
 #include "cli/main_command.h"
 
-#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/run_command.h"
+#include "cli/validate_command.h"
 
 namespace sg::cli {
 
-int main_command(int, char**) {
-  std::fputs("stepguard: subcommands are being built\n", stderr);
+namespace {
+
+constexpr const char* kUsage =
+    "stepguard: AWS Step Functions state machines, run locally\n"
+    "\n"
+    "Usage:\n"
+    "  stepguard validate FILE... [--format text|json] [--express]\n"
+    "  stepguard run FILE [--input JSON | --input-file F] [--function NAME=COMMAND|URL]...\n"
+    "                     [--functions FILE] [--context-file F] [--trace] [--real-time]\n"
+    "  stepguard version\n"
+    "\n"
+    "Run `stepguard COMMAND --help` for the options of a command.\n";
+
+}  // namespace
+
+int main_command(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 1 ? 2 : argc), argv + argc);
+  std::string cmd = argc > 1 ? argv[1] : "";
+  if (cmd == "run") return run_command(args);
+  if (cmd == "validate") return validate_command(args);
+  if (cmd == "version" || cmd == "--version") {
+    std::cout << "stepguard 0.1.0\n";
+    return 0;
+  }
+  if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  std::cerr << (cmd.empty() ? std::string() : "stepguard: unknown command '" + cmd + "'\n\n") << kUsage;
   return 1;
 }
 

@@ -62,6 +62,7 @@ class Value {
   static Value number(double d) noexcept;  // keeps a double even when integral
   static Value string(std::string_view s);
   static Value string(std::string&& s);
+  static Value string(const char* s) { return string(std::string_view(s)); }
   static Value array(std::vector<Value> items);
   // Members are taken as given (no duplicate check); see ObjectBuilder for that.
   static Value object(std::vector<Member> members);

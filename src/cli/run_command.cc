@@ -1,0 +1,132 @@
+#include "cli/run_command.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "asl/interpreter.h"
+#include "asl/state_machine.h"
+#include "asl/validator.h"
+#include "cli/definition_file.h"
+#include "cli/task_executor_factory.h"
+#include "engine/local_runner.h"
+#include "json/parse.h"
+
+namespace sg::cli {
+
+namespace {
+
+class StderrTrace final : public engine::HistorySink {
+ public:
+  void on_event(const engine::HistoryEvent& e) override {
+    std::string line = e.to_json().dump();
+    line += '\n';
+    std::fwrite(line.data(), 1, line.size(), stderr);
+  }
+};
+
+std::string machine_name_from(const std::string& path) {
+  std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  size_t dot = base.find('.');
+  return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
+}
+
+int usage_error(const std::string& msg) {
+  std::cerr << "stepguard run: " << msg << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  CLI::App app{"Run one execution of a state machine in-process", "stepguard run"};
+  std::string file, input_json, input_file, context_file, functions_file, name, execution_name;
+  std::vector<std::string> functions;
+  bool trace = false, real_time = false;
+  app.add_option("file", file, "State machine definition (JSON or YAML)")->required();
+  auto* in_opt = app.add_option("--input", input_json, "Execution input as JSON (default {})");
+  app.add_option("--input-file", input_file, "File holding the execution input")->excludes(in_opt);
+  app.add_option("--context-file", context_file, "JSON object merged into the Context object");
+  app.add_option("--function", functions, "Local Lambda function NAME=COMMAND or NAME=URL (repeatable)");
+  app.add_option("--functions", functions_file, "YAML file of local functions");
+  app.add_option("--name", name, "State machine name (default: the file name)");
+  app.add_option("--execution-name", execution_name, "Execution name (default: a random UUID)");
+  app.add_flag("--trace", trace, "Print each history event as a JSON line on stderr");
+  app.add_flag("--real-time", real_time, "Sleep through Wait and Retry intervals");
+  std::vector<std::string> argv_rev(args.rbegin(), args.rend());
+  try {
+    app.parse(argv_rev);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return usage_error(e.what());
+  }
+
+  auto text = read_file(file);
+  if (!text) return usage_error(text.error().message);
+  Result<json::Value> def = looks_like_yaml(file, *text) ? json::parse_yaml(*text) : json::parse_json(*text);
+  std::vector<asl::Diagnostic> diags;
+  if (!def) {
+    diags = asl::validate_definition_text(*text);
+  } else {
+    diags = asl::validate_definition(*def);
+  }
+  bool errors = !def.ok() || asl::has_errors(diags);
+  for (const auto& d : diags) {
+    std::cerr << file << ":" << d.location << ": " << (d.severity == asl::Severity::kError ? "error" : "warning") << " "
+              << d.code << ": " << d.message << "\n";
+  }
+  if (errors) return 1;
+  auto machine = asl::load_state_machine(*def);
+  if (!machine) return usage_error(file + ": " + machine.error().message);
+
+  engine::RunOptions opt;
+  if (!input_file.empty()) {
+    auto t = read_file(input_file);
+    if (!t) return usage_error(t.error().message);
+    input_json = *t;
+  }
+  if (!input_json.empty() || !input_file.empty()) {
+    auto in = json::parse_json(input_json);
+    if (!in) {
+      std::string msg = in.error().message.substr(0, in.error().message.find('\n'));
+      std::cerr << "Invalid State Machine Execution Input: '" << msg << "'\n";
+      return 1;
+    }
+    opt.input = std::move(in).value();
+  }
+  if (opt.input.json_size() > asl::kMaxPayloadBytes) {
+    std::cerr << "Invalid State Machine Execution Input: the input is " << opt.input.json_size()
+              << " bytes, over the limit of " << asl::kMaxPayloadBytes << " bytes\n";
+    return 1;
+  }
+  if (!context_file.empty()) {
+    auto t = read_file(context_file);
+    if (!t) return usage_error(t.error().message);
+    auto c = json::parse_json(*t);
+    if (!c || !c->is_object()) return usage_error("--context-file must hold a JSON object");
+    opt.context_overrides = std::move(c).value();
+  }
+  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account, opt.identity.region);
+  if (!executor) return usage_error(executor.error().message);
+  opt.tasks = executor->get();
+  StderrTrace sink;
+  if (trace) opt.history = &sink;
+  opt.real_time = real_time;
+  opt.identity.state_machine_name = name.empty() ? machine_name_from(file) : name;
+  opt.identity.execution_name = execution_name;
+
+  engine::RunResult r = engine::run_local(**machine, opt);
+  if (r.status == engine::ExecutionStatus::kSucceeded) {
+    std::cout << r.output.dump() << "\n";
+    return 0;
+  }
+  json::ObjectBuilder b(2);
+  if (r.has_error) b.add("Error", json::Value::string(r.error));
+  if (r.has_cause) b.add("Cause", json::Value::string(r.cause));
+  std::cout << std::move(b).build().dump() << "\n";
+  return 2;
+}
+
+}  // namespace sg::cli

@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""End-to-end tests of `stepguard run` and `stepguard validate` as a user runs them: the real
+binary, real definition files (JSON and YAML), real local functions as processes.
+
+The seed workflows (../shared/seeds/004 and 002) run in virtual time; their exact outputs and
+their timing (read from --trace history timestamps) are asserted.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIX = os.path.join(HERE, "fixtures")
+BIN = os.environ.get("STEPGUARD_BIN") or os.path.join(HERE, "..", "..", "build", "stepguard")
+SHARED = os.environ.get("STEPGUARD_SHARED_DIR") or os.path.join(HERE, "..", "..", "..", "shared")
+ACCT = "arn:aws:lambda:us-east-1:123456789012:function:"
+
+
+def stepguard(*args, env=None, input_text=None):
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, env=full_env, input=input_text, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def trace_events(stderr):
+    return [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
+
+
+def duration_seconds(events):
+    return round(events[-1]["timestamp"] - events[0]["timestamp"], 3)
+
+
+class Seed004StatusLoop(unittest.TestCase):
+    """Lambda + Choice + Wait loop; the function answers 500 twice, then 200."""
+
+    def test_loops_until_the_function_answers_200(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fn = f"python3 {FIX}/status_500_twice.py"
+            code, out, err = stepguard(
+                "run", f"{FIX}/seed004_status_loop.asl.json", "--input", '{"orderId": "o-42"}',
+                "--function", f"status-checker={fn}", "--trace",
+                env={"COUNTER_FILE": os.path.join(tmp, "count")})
+            self.assertEqual(code, 0, err)
+            self.assertEqual(json.loads(out),
+                             {"statusCode": 200, "attempt": 3, "body": "ok", "event": {"orderId": "o-42"}})
+            events = trace_events(err)
+            types = [e["type"] for e in events]
+            self.assertEqual(types.count("TaskScheduled"), 3)
+            self.assertEqual(types.count("WaitStateEntered"), 2)
+            self.assertEqual(types[-1], "ExecutionSucceeded")
+            self.assertEqual(duration_seconds(events), 20.0)  # two 10 s waits, in virtual time
+            scheduled = [e for e in events if e["type"] == "TaskScheduled"][0]["taskScheduledEventDetails"]
+            self.assertEqual(scheduled["resourceType"], "lambda")
+            self.assertEqual(scheduled["resource"], "invoke")
+
+
+class Seed002RollingRestart(unittest.TestCase):
+    """Map with MaxConcurrency 2, a custom error retried 120 s x 3, a States.ALL catch."""
+
+    def run_restart(self, ready_after):
+        self.tmp = tempfile.TemporaryDirectory()
+        fleet = f"python3 {FIX}/fleet.py"
+        fns = {"disable-alarms": "disable-alarms", "deregister-target": "deregister", "reboot-instance": "reboot",
+               "startup-check": "check", "register-target": "register", "notify-operators": "notify",
+               "enable-alarms": "enable-alarms"}
+        args = ["run", f"{FIX}/seed002_rolling_restart.asl.yaml", "--trace", "--input",
+                json.dumps({"instances": ["i-1", "i-2", "i-3", "i-4"], "targetGroupArn": "arn:tg"})]
+        for name, action in fns.items():
+            args += ["--function", f"{name}={fleet} {action}"]
+        code, out, err = stepguard(*args, env={"FLEET_DIR": self.tmp.name, "READY_AFTER": json.dumps(ready_after)})
+        with open(os.path.join(self.tmp.name, "calls.log")) as f:
+            calls = [json.loads(line) for line in f]
+        return code, out, err, calls
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_all_instances_restart_two_at_a_time(self):
+        code, out, err, calls = self.run_restart({"i-2": 3, "i-3": 2})
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), {
+            "instances": ["i-1", "i-2", "i-3", "i-4"], "targetGroupArn": "arn:tg",
+            "restarted": [{"InstanceId": i, "Status": "InService"} for i in ["i-1", "i-2", "i-3", "i-4"]]})
+        events = trace_events(err)
+        # i-1 and i-2 start at 0; i-1 is up at 60 s, then i-3 runs 60..240 (one retry);
+        # i-2 needs two retries (up at 300 s); i-4 starts at 240 and is up at 300.
+        self.assertEqual(duration_seconds(events), 300.0)
+        deregistered = [c["event"]["InstanceId"] for c in calls if c["action"] == "deregister"]
+        self.assertEqual(deregistered, ["i-1", "i-2", "i-3", "i-4"])
+        self.assertEqual([c["action"] for c in calls][0], "disable-alarms")
+        self.assertEqual([c["action"] for c in calls][-1], "enable-alarms")
+        self.assertEqual(sum(1 for c in calls if c["action"] == "check"), 4 + 2 + 1)
+
+    def test_an_instance_that_never_starts_alerts_and_still_cleans_up(self):
+        code, out, err, calls = self.run_restart({"i-2": 10})
+        self.assertEqual(code, 0, err)
+        result = json.loads(out)
+        self.assertEqual(result["error"]["Error"], "InstanceNotYetStartedException")
+        self.assertIn("instance i-2 not started (check 4)", result["error"]["Cause"])
+        self.assertNotIn("restarted", result)
+        actions = [c["action"] for c in calls]
+        self.assertEqual(actions[-2:], ["notify", "enable-alarms"])
+        notify = [c for c in calls if c["action"] == "notify"][0]["event"]
+        self.assertEqual(notify["Subject"], "Rolling restart failed")
+        self.assertIn("i-2", notify["Message"])
+        self.assertEqual(sum(1 for c in calls if c["action"] == "check" and c["event"]["InstanceId"] == "i-2"), 4)
+        events = trace_events(err)
+        self.assertEqual(duration_seconds(events), 420.0)  # 60 s boot wait + 3 x 120 s
+        self.assertIn("MapIterationFailed", [e["type"] for e in events])
+
+
+class RunCli(unittest.TestCase):
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_succeeded_execution_prints_output_on_one_line(self):
+        code, out, err = stepguard("run", f"{SHARED}/bench/workloads/cli-trivial.asl.json")
+        self.assertEqual((code, out), (0, '{"hello":"world"}\n'), err)
+
+    def test_failed_execution_prints_error_and_cause_and_exits_2(self):
+        path = self.write("fail.json", '{"StartAt":"F","States":{"F":{"Type":"Fail","Error":"Oops","Cause":"bad"}}}')
+        code, out, _ = stepguard("run", path)
+        self.assertEqual(code, 2)
+        self.assertEqual(json.loads(out), {"Error": "Oops", "Cause": "bad"})
+
+    def test_invalid_definition_exits_1_with_diagnostics_on_stderr(self):
+        path = self.write("bad.json", '{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Nope"}}}')
+        code, out, err = stepguard("run", path)
+        self.assertEqual(code, 1)
+        self.assertEqual(out, "")
+        self.assertIn("MISSING_TRANSITION_TARGET", err)
+        self.assertIn("/States/A/Next", err)
+
+    def test_invalid_input_exits_1(self):
+        code, out, err = stepguard("run", f"{SHARED}/bench/workloads/cli-trivial.asl.json", "--input", "not json")
+        self.assertEqual(code, 1)
+        self.assertIn("Invalid State Machine Execution Input", err)
+
+    def test_any_json_value_is_valid_input(self):
+        path = self.write("echo.json", '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}')
+        for value in ["1", '"str"', "null", "[1,2]"]:
+            code, out, err = stepguard("run", path, "--input", value)
+            self.assertEqual((code, out.strip()), (0, value), err)
+
+    def test_input_file_and_context_file(self):
+        path = self.write("ctx.json", '{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":'
+                                      '{"v.$":"$.v","name.$":"$$.Execution.Name","custom.$":"$$.Custom.x"},"End":true}}}')
+        inp = self.write("in.json", '{"v": 5}')
+        ctx = self.write("context.json", '{"Custom": {"x": "y"}}')
+        code, out, err = stepguard("run", path, "--input-file", inp, "--context-file", ctx, "--execution-name", "e1")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out), {"v": 5, "name": "e1", "custom": "y"})
+
+    def test_unknown_resource_fails_naming_it(self):
+        path = self.write("t.json", '{"StartAt":"T","States":{"T":{"Type":"Task",'
+                                    '"Resource":"arn:aws:states:::sqs:sendMessage","End":true}}}')
+        code, out, _ = stepguard("run", path)
+        self.assertEqual(code, 2)
+        self.assertIn("arn:aws:states:::sqs:sendMessage", json.loads(out)["Cause"])
+
+    def test_jsonata_is_rejected_not_ignored(self):
+        path = self.write("j.json", '{"QueryLanguage":"JSONata","StartAt":"P","States":{"P":{"Type":"Pass",'
+                                    '"Output":"{% 1 + 1 %}","End":true}}}')
+        code, out, err = stepguard("run", path)
+        self.assertEqual(code, 1)
+        self.assertIn("JSONata", err)
+
+    def test_validate_reports_and_exits(self):
+        good = f"{SHARED}/bench/workloads/pass-chain-100.asl.json"
+        bad = self.write("bad.json", '{"StartAt":"A","States":{"A":{"Type":"Pass"}}}')
+        code, out, _ = stepguard("validate", good)
+        self.assertEqual(code, 0)
+        code, out, _ = stepguard("validate", bad, "--format", "json")
+        self.assertEqual(code, 1)
+        self.assertIn('"FAIL"', out)
+
+
+if __name__ == "__main__":
+    result = unittest.main(exit=False, verbosity=2).result
+    failed = len(result.failures) + len(result.errors)
+    print(f"{result.testsRun - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
