@@ -33,13 +33,16 @@ const Value& ExecutionContext::state_machine_object() const {
 
 const Value& StateRoots::context() const {
   if (ctx_valid_) return ctx_;
-  ObjectBuilder state(3);
-  state.add("EnteredTime", Value::string(json::format_iso8601_ms(entry_.entered_time_ms)));
-  state.add("Name", Value::string(entry_.state_name));
-  state.add("RetryCount", Value::integer(entry_.retry_count));
+  if (state_obj_.is_null()) {
+    ObjectBuilder state(3);
+    state.add("EnteredTime", Value::string(json::format_iso8601_ms(entry_.entered_time_ms)));
+    state.add("Name", Value::string(entry_.state_name));
+    state.add("RetryCount", Value::integer(entry_.retry_count));
+    state_obj_ = std::move(state).build();
+  }
   ObjectBuilder b(5);
   b.add("Execution", ex_.execution_object());
-  b.add("State", std::move(state).build());
+  b.add("State", state_obj_);
   b.add("StateMachine", ex_.state_machine_object());
   if (!entry_.task_token.empty()) {
     ObjectBuilder task(1);

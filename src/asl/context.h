@@ -71,6 +71,7 @@ class StateRoots final : public json::PathRoots {
   const json::Value* input_;
   const MapItem* item_ = nullptr;
   mutable json::Value ctx_;
+  mutable json::Value state_obj_;  // built once per entry; Map items only change "Map"
   mutable bool ctx_valid_ = false;
 };
 

@@ -1,0 +1,163 @@
+#include "integrations/http_function.h"
+
+#include <curl/curl.h>
+
+#include <cstring>
+
+namespace sg::integrations {
+
+namespace {
+
+constexpr size_t kQuotedBodyMax = 256;
+
+void global_init() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Exchange {
+  std::string body;
+  bool function_error = false;
+  bool too_large = false;
+};
+
+size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  size_t n = size * nmemb;
+  if (ex->body.size() + n > kMaxResponseBytes) {
+    ex->too_large = true;
+    return 0;  // aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  ex->body.append(data, n);
+  return n;
+}
+
+bool header_is(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char a = line[i], b = name[i];
+    if (a >= 'A' && a <= 'Z') a = static_cast<char>(a - 'A' + 'a');
+    if (b >= 'A' && b <= 'Z') b = static_cast<char>(b - 'A' + 'a');
+    if (a != b) return false;
+  }
+  return true;
+}
+
+size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
+  auto* ex = static_cast<Exchange*>(user);
+  size_t n = size * nmemb;
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) ex->function_error = false;  // a new response (after 1xx)
+  if (header_is(line, "X-Amz-Function-Error")) ex->function_error = true;
+  return n;
+}
+
+std::string quote_body(std::string_view body) {
+  while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
+    body.remove_suffix(1);
+  if (body.empty()) return "(empty body)";
+  std::string out(body.substr(0, kQuotedBodyMax));
+  if (body.size() > kQuotedBodyMax) out += "...";
+  return out;
+}
+
+}  // namespace
+
+HttpFunction::HttpFunction(std::string function_name, std::string url)
+    : function_name_(std::move(function_name)), url_(std::move(url)) {
+  global_init();
+  who_ = "local function '" + function_name_ + "' at " + url_;
+  headers_ = curl_slist_append(headers_, "Content-Type: application/json");
+  headers_ = curl_slist_append(headers_, "Accept: application/json");
+  headers_ = curl_slist_append(headers_, "Expect:");
+}
+
+HttpFunction::~HttpFunction() {
+  for (CURL* h : idle_) curl_easy_cleanup(h);
+  curl_slist_free_all(headers_);
+}
+
+size_t HttpFunction::handles_created() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return created_;
+}
+
+CURL* HttpFunction::acquire() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      CURL* h = idle_.back();
+      idle_.pop_back();
+      return h;
+    }
+  }
+  CURL* h = curl_easy_init();
+  if (!h) return nullptr;
+  curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
+  curl_easy_setopt(h, CURLOPT_POST, 1L);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "stepguard");
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  std::lock_guard<std::mutex> lock(mu_);
+  ++created_;
+  return h;
+}
+
+void HttpFunction::release(CURL* h) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (idle_.size() < kMaxIdleHandles) {
+      idle_.push_back(h);
+      return;
+    }
+  }
+  curl_easy_cleanup(h);
+}
+
+FunctionOutcome HttpFunction::call(const FunctionCall& call) {
+  CURL* h = acquire();
+  if (!h)
+    return FunctionOutcome::failure("Lambda.SdkClientException",
+                                    "Unable to create an HTTP client for " + who_);
+  Exchange ex;
+  char errbuf[CURL_ERROR_SIZE];
+  errbuf[0] = '\0';
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.event.data());
+  curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.event.size()));
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms > 0 ? call.timeout_ms : 0));
+  CURLcode rc = curl_easy_perform(h);
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  release(h);
+
+  if (ex.too_large) return response_too_large();
+  if (rc == CURLE_OPERATION_TIMEDOUT && call.timeout_ms > 0)
+    return FunctionOutcome::failure("States.Timeout", "");
+  if (rc != CURLE_OK) {
+    std::string cause = "Unable to execute HTTP request: ";
+    cause += errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    cause += " (" + who_ + ")";
+    return FunctionOutcome::failure("Lambda.SdkClientException", std::move(cause));
+  }
+  if (status >= 200 && status < 300) return interpret_payload(ex.body, ex.function_error, who_);
+
+  const char* code = status == 404   ? "ResourceNotFoundException"
+                     : status == 429 ? "TooManyRequestsException"
+                     : status >= 500 ? "ServiceException"
+                                     : "AWSLambdaException";
+  std::string cause = who_ + " answered HTTP " + std::to_string(status) + ": " + quote_body(ex.body);
+  cause += " (Service: AWSLambda; Status Code: " + std::to_string(status) + "; Error Code: " + code +
+           "; Request ID: " + std::string(call.request_id) + "; Proxy: null)";
+  return FunctionOutcome::failure(std::string("Lambda.") + code, std::move(cause));
+}
+
+}  // namespace sg::integrations

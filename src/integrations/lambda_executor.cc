@@ -1,0 +1,298 @@
+#include "integrations/lambda_executor.h"
+
+#include <array>
+#include <chrono>
+#include <exception>
+
+#include "integrations/command_function.h"
+#include "integrations/http_function.h"
+#include "integrations/lambda_response.h"
+#include "json/parse.h"
+
+namespace sg::integrations {
+
+namespace {
+
+using engine::TaskRequest;
+using engine::TaskResult;
+using json::Value;
+
+// Lambda's FunctionName constraint, as its validation errors quote it.
+constexpr const char* kFunctionNamePattern =
+    "(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]"
+    "+)"
+    "(:(\\$LATEST|[a-zA-Z0-9-_]+))?";
+constexpr size_t kMaxListedFunctions = 10;
+
+std::string sdk_details(int status, std::string_view code, std::string_view request_id) {
+  return " (Service: AWSLambda; Status Code: " + std::to_string(status) +
+         "; Error Code: " + std::string(code) + "; Request ID: " + std::string(request_id) + "; Proxy: null)";
+}
+
+TaskResult validation_error(std::string_view value, std::string_view field, std::string_view constraint,
+                            std::string_view request_id) {
+  std::string cause = "1 validation error detected: Value '" + std::string(value) + "' at '" +
+                      std::string(field) + "' failed to satisfy constraint: " + std::string(constraint);
+  cause += sdk_details(400, "ValidationException", request_id);
+  return TaskResult::failure("Lambda.AWSLambdaException", std::move(cause));
+}
+
+TaskResult from_outcome(FunctionOutcome o) {
+  if (o.ok) return TaskResult::success(std::move(o.output));
+  return TaskResult::failure(std::move(o.error), std::move(o.cause));
+}
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+// The bytes sent for a lambda:invoke Payload (see the header).
+std::string payload_text(const Value* payload) {
+  if (!payload || payload->is_null()) return "{}";
+  if (payload->is_string()) {
+    std::string_view s = payload->as_string();
+    if (json::parse_json(s)) return std::string(s);
+  }
+  return payload->dump();
+}
+
+}  // namespace
+
+LambdaResourceKind classify_lambda_resource(std::string_view resource) {
+  if (is_lambda_function_arn(resource)) return LambdaResourceKind::kFunctionArn;
+  // arn:<partition>:states:<region>:<account>:lambda:<action>
+  std::array<std::string_view, 7> parts;
+  size_t n = 0, start = 0;
+  while (n < parts.size()) {
+    size_t colon = resource.find(':', start);
+    parts[n++] =
+        resource.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start);
+    if (colon == std::string_view::npos) break;
+    start = colon + 1;
+    if (n == parts.size()) return LambdaResourceKind::kOther;  // more than 7 parts
+  }
+  if (n != 7 || parts[0] != "arn" || !parts[1].starts_with("aws") || parts[2] != "states" ||
+      parts[5] != "lambda") {
+    return LambdaResourceKind::kOther;
+  }
+  if (parts[6] == "invoke") return LambdaResourceKind::kInvoke;
+  if (parts[6] == "invoke.waitForTaskToken") return LambdaResourceKind::kInvokeWaitForTaskToken;
+  return LambdaResourceKind::kOther;
+}
+
+LambdaExecutor::LambdaExecutor(FunctionRegistry registry, LambdaExecutorOptions options)
+    : registry_(std::move(registry)), options_(std::move(options)) {
+  functions_.reserve(registry_.size());
+  for (const FunctionSpec& spec : registry_.entries()) {
+    auto ref = parse_function_ref(spec.key);
+    std::string name = ref ? std::string(ref->name) : spec.key;
+    if (spec.kind == FunctionSpec::Kind::kHttp) {
+      functions_.push_back(std::make_unique<HttpFunction>(std::move(name), spec.target));
+    } else {
+      functions_.push_back(std::make_unique<CommandFunction>(
+          CommandOptions{std::move(name), spec.target, spec.environment, spec.working_directory}));
+    }
+  }
+}
+
+LambdaExecutor::~LambdaExecutor() = default;
+
+std::string LambdaExecutor::request_id() const {
+  return options_.new_request_id ? options_.new_request_id() : random_request_id();
+}
+
+int64_t LambdaExecutor::now_ms() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+TaskResult LambdaExecutor::invoke(const TaskRequest& request) {
+  try {
+    return invoke_unchecked(request);
+  } catch (const std::exception& e) {
+    return TaskResult::failure("Lambda.ServiceException",
+                               std::string("stepguard could not invoke the function: ") + e.what());
+  } catch (...) {
+    return TaskResult::failure("Lambda.ServiceException", "stepguard could not invoke the function");
+  }
+}
+
+TaskResult LambdaExecutor::invoke_unchecked(const TaskRequest& request) {
+  switch (classify_lambda_resource(request.resource)) {
+    case LambdaResourceKind::kFunctionArn:
+      return invoke_function_arn(request);
+    case LambdaResourceKind::kInvoke:
+      return invoke_optimized(request);
+    case LambdaResourceKind::kInvokeWaitForTaskToken:
+      if (options_.invoke_callback_tasks) return invoke_optimized(request);
+      return TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
+                                                       std::string(request.resource) +
+                                                       "': a .waitForTaskToken task completes only when "
+                                                       "SendTaskSuccess or SendTaskFailure is called with "
+                                                       "its task token, which needs the stepguard server; "
+                                                       "use 'arn:aws:states:::lambda:invoke' to take the "
+                                                       "function's own result instead");
+    case LambdaResourceKind::kOther:
+      break;
+  }
+  return no_integration(request.resource);
+}
+
+TaskResult LambdaExecutor::no_integration(std::string_view resource) const {
+  return TaskResult::failure("States.Runtime", options_.host + " has no integration for resource '" +
+                                                   std::string(resource) +
+                                                   "': configure a local function or a mock");
+}
+
+TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& request_id) const {
+  std::string cause = "Function not found: " + qualified_function_arn(ref, options_.region, options_.account);
+  cause += sdk_details(404, "ResourceNotFoundException", request_id);
+  cause += ". No local function is configured for '" + std::string(ref.name) + "': pass --function " +
+           std::string(ref.name) + "=COMMAND or --function " + std::string(ref.name) +
+           "=URL, or add it to a --functions file";
+  if (!registry_.empty()) {
+    cause += " (configured: ";
+    size_t shown = 0;
+    for (const FunctionSpec& e : registry_.entries()) {
+      if (shown == kMaxListedFunctions) {
+        cause += ", ...";
+        break;
+      }
+      if (shown++) cause += ", ";
+      cause += e.key;
+    }
+    cause += ")";
+  }
+  cause += ".";
+  return TaskResult::failure("Lambda.ResourceNotFoundException", std::move(cause));
+}
+
+FunctionOutcome LambdaExecutor::call(size_t index, std::string_view event, const TaskRequest& request,
+                                     std::string_view request_id) {
+  const FunctionSpec& spec = registry_.entries()[index];
+  int64_t timeout_s = 0;
+  if (spec.timeout_seconds && *spec.timeout_seconds > 0) timeout_s = *spec.timeout_seconds;
+  if (request.timeout_seconds && *request.timeout_seconds > 0 &&
+      (timeout_s == 0 || *request.timeout_seconds < timeout_s)) {
+    timeout_s = *request.timeout_seconds;
+  }
+  FunctionCall c;
+  c.event = event;
+  c.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
+  c.request_id = request_id;
+  return functions_[index]->call(c);
+}
+
+TaskResult LambdaExecutor::invoke_function_arn(const TaskRequest& request) {
+  auto ref = parse_function_ref(request.resource);
+  if (!ref) return no_integration(request.resource);  // classify() checked; kept for safety
+  auto index = registry_.resolve(*ref, options_.region, options_.account);
+  std::string id = request_id();
+  if (!index) return not_found(*ref, id);
+  return from_outcome(call(*index, request.parameters.dump(), request, id));
+}
+
+TaskResult LambdaExecutor::invoke_optimized(const TaskRequest& request) {
+  const Value& params = request.parameters;
+  if (!params.is_object()) {
+    return TaskResult::failure("States.Runtime", "The parameters of resource '" +
+                                                     std::string(request.resource) +
+                                                     "' must be an object with a FunctionName, got " +
+                                                     std::string(json::type_name(params.type())));
+  }
+  const Value* fn = params.find("FunctionName");
+  if (!fn) {
+    return TaskResult::failure("States.Runtime",
+                               "The field 'FunctionName' is required but was missing from the "
+                               "parameters of resource '" +
+                                   std::string(request.resource) + "'");
+  }
+  if (!fn->is_string()) {
+    return TaskResult::failure("States.Runtime",
+                               "The field 'FunctionName' of resource '" + std::string(request.resource) +
+                                   "' must be a string, got " + std::string(json::type_name(fn->type())));
+  }
+  std::string id = request_id();
+  std::string_view fn_text = fn->as_string();
+  auto ref = parse_function_ref(fn_text);
+  if (!ref) {
+    return validation_error(
+        fn_text, "functionName",
+        std::string("Member must satisfy regular expression pattern: ") + kFunctionNamePattern, id);
+  }
+  if (const Value* q = params.find("Qualifier"); q && !q->is_null()) {
+    if (!q->is_string()) {
+      return validation_error(q->dump(), "qualifier",
+                              "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id);
+    }
+    std::string_view qualifier = q->as_string();
+    if (!qualifier.empty()) {
+      std::string probe = "x:" + std::string(qualifier);
+      auto check = parse_function_ref(probe);
+      if (!check || check->qualifier != qualifier) {
+        return validation_error(qualifier, "qualifier",
+                                "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id);
+      }
+      if (!ref->qualifier.empty() && ref->qualifier != qualifier) {
+        return TaskResult::failure(
+            "Lambda.InvalidParameterValueException",
+            "The derived qualifier from the function name does not match the specified "
+            "qualifier." +
+                sdk_details(400, "InvalidParameterValueException", id));
+      }
+      ref->qualifier = qualifier;
+    }
+  }
+  int status = 200;
+  if (const Value* t = params.find("InvocationType"); t && !t->is_null()) {
+    std::string_view type = t->is_string() ? t->as_string() : std::string_view();
+    if (type == "Event") {
+      status = 202;
+    } else if (type == "DryRun") {
+      status = 204;
+    } else if (type != "RequestResponse") {
+      return validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
+                              "Member must satisfy enum value set: [Event, RequestResponse, DryRun]", id);
+    }
+  }
+  auto index = registry_.resolve(*ref, options_.region, options_.account);
+  if (!index) return not_found(*ref, id);
+
+  InvokeResponseMeta meta;
+  meta.status_code = status;
+  meta.request_id = id;
+  if (status != 200) {
+    if (status == 202) (void)call(*index, payload_text(params.find("Payload")), request, id);
+    meta.executed_version = "";
+    meta.content_length = 0;
+    meta.now_ms = now_ms();
+    return TaskResult::success(lambda_invoke_result(Value::string(std::string_view()), meta));
+  }
+  FunctionOutcome o = call(*index, payload_text(params.find("Payload")), request, id);
+  if (!o.ok) return from_outcome(std::move(o));
+  meta.executed_version = all_digits(ref->qualifier) ? ref->qualifier : std::string_view("$LATEST");
+  meta.content_length = o.payload_bytes;
+  meta.now_ms = now_ms();
+  return TaskResult::success(lambda_invoke_result(std::move(o.output), meta));
+}
+
+Result<std::unique_ptr<LambdaExecutor>> make_lambda_executor(const std::vector<std::string>& function_specs,
+                                                             const std::string& functions_file,
+                                                             LambdaExecutorOptions options) {
+  auto cli = FunctionRegistry::from_specs(function_specs);
+  if (!cli) return cli.error();
+  FunctionRegistry registry = std::move(cli).value();
+  if (!functions_file.empty()) {
+    auto file = FunctionRegistry::from_yaml_file(functions_file);
+    if (!file) return file.error();
+    registry = FunctionRegistry::merge(file.value(), registry);
+  }
+  return std::make_unique<LambdaExecutor>(std::move(registry), std::move(options));
+}
+
+}  // namespace sg::integrations
