@@ -131,7 +131,8 @@ Error describe_error(std::string_view text, size_t byte, ParseErrorPosition* whe
 }  // namespace
 
 Result<Value> parse_json(std::string_view text, ParseErrorPosition* where) {
-  thread_local simdjson::dom::parser parser(kMaxDepth > 1024 ? kMaxDepth : 1024);
+  // Default capacity (grows as needed) and simdjson's default depth limit of 1024.
+  thread_local simdjson::dom::parser parser;
   simdjson::dom::element doc;
   auto err = parser.parse(text.data(), text.size(), /*realloc_if_needed=*/true).get(doc);
   if (!err) return from_simdjson(doc);

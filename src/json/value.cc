@@ -13,17 +13,16 @@ namespace detail {
 
 struct StringNode : Node {
   std::string s;
-  explicit StringNode(std::string str) : Node(Type::kString), s(std::move(str)) {
-    json_size = json_string_size(s);
-  }
+  explicit StringNode(std::string str) : Node(Type::kString), s(std::move(str)) {}
 };
 
 struct ArrayNode : Node {
   std::vector<Value> items;
-  explicit ArrayNode(std::vector<Value> v) : Node(Type::kArray), items(std::move(v)) {
+  explicit ArrayNode(std::vector<Value> v) : Node(Type::kArray), items(std::move(v)) {}
+  size_t measure() const {
     size_t n = 2 + (items.empty() ? 0 : items.size() - 1);
     for (const Value& x : items) n += x.json_size();
-    json_size = n;
+    return n;
   }
 };
 
@@ -40,10 +39,12 @@ struct ObjectNode : Node {
   std::vector<Member> members;
   std::vector<uint32_t> index;  // slots hold member position + 1; 0 = empty
   explicit ObjectNode(std::vector<Member> m) : Node(Type::kObject), members(std::move(m)) {
+    if (members.size() >= kIndexThreshold) build_index();
+  }
+  size_t measure() const {
     size_t n = 2 + (members.empty() ? 0 : members.size() - 1);
     for (const Member& x : members) n += x.key.json_size() + 1 + x.value.json_size();
-    json_size = n;
-    if (members.size() >= kIndexThreshold) build_index();
+    return n;
   }
   void build_index() {
     size_t cap = 1;
@@ -234,8 +235,16 @@ size_t Value::json_size() const noexcept {
       return s.size();
     }
     case Tag::kShortString: return json_string_size(as_string());
-    default: return heap()->json_size;
+    default: break;
   }
+  const detail::Node* n = heap();
+  size_t cached = n->json_size.load(std::memory_order_relaxed);
+  if (cached != detail::Node::kUnknownSize) return cached;
+  size_t size = tag() == Tag::kHeapString ? json_string_size(as_string())
+                : tag() == Tag::kArray    ? static_cast<const ArrayNode*>(n)->measure()
+                                          : static_cast<const ObjectNode*>(n)->measure();
+  n->json_size.store(size, std::memory_order_relaxed);
+  return size;
 }
 
 void format_java_double(double d, std::string& out) {

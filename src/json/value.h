@@ -10,8 +10,8 @@
 //   the document.
 // - Objects keep members in arrival order (States.JsonToString and outputs show it);
 //   lookups are linear for small objects and hashed for large ones.
-// - Every heap node caches the byte length of its compact serialisation, so the 256 KiB
-//   payload limit is checked in O(1) (json_size()).
+// - Every heap node caches the byte length of its compact serialisation once measured, so
+//   the 256 KiB payload limit costs O(new nodes) per state output (json_size()).
 // - Numbers: integers written without fraction or exponent that fit in int64 are kInt,
 //   everything else kDouble (IEEE-754, as the ASL spec says). Serialisation follows
 //   Jackson (what AWS uses): doubles print like Java's Double.toString.
@@ -40,9 +40,12 @@ struct Member;
 
 namespace detail {
 struct Node {
+  static constexpr size_t kUnknownSize = ~size_t{0};
   mutable std::atomic<uint32_t> refs{1};
   Type type;
-  size_t json_size = 0;  // bytes of the compact serialisation
+  // Bytes of the compact serialisation, computed on first use (many values, such as
+  // Context objects, are never measured); racing writers store the same number.
+  mutable std::atomic<size_t> json_size{kUnknownSize};
   explicit Node(Type t) : type(t) {}
 };
 struct StringNode;

@@ -99,3 +99,24 @@ TEST(Yaml, TypesScalarsByTheCoreSchema) {
 
 }  // namespace
 }  // namespace sg::json
+
+namespace sg::json {
+namespace {
+
+TEST(Parse, LargeDocumentsKeepOrderAndNumbers) {
+  std::string text = "[";
+  for (int i = 0; i < 20000; ++i) {
+    if (i) text += ',';
+    text += "{\"k\":";
+    text += std::to_string(i);
+    text += ",\"d\":1.5}";
+  }
+  text += "]";
+  auto r = parse_json(text);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 20000u);
+  EXPECT_EQ(r->dump(), text);
+}
+
+}  // namespace
+}  // namespace sg::json
