@@ -10,6 +10,10 @@
 // failures (wrong argument types, out-of-range values, AWS limits) fail with code
 // "States.IntrinsicFailure" and a message in AWS's wording where known.
 //
+// Literal arguments are type-checked at compile time, other arguments when run. A call of
+// a pure function whose arguments are all constant is computed once at compile time (if
+// that fails, evaluate() reports the same failure). UUID and unseeded MathRandom never are.
+//
 // looks_like_intrinsic(): true when text starts with "States." followed by a name and '('.
 //
 // Pure and thread-safe (entropy is the caller's).
@@ -24,8 +28,10 @@
 
 namespace sg::json {
 
+class JsonPath;
+
 namespace intrinsic_detail {
-struct Call;  // defined in intrinsics.cc
+struct Call;  // defined in intrinsics_ast.h
 }
 
 class Intrinsic {
@@ -34,6 +40,9 @@ class Intrinsic {
   static bool looks_like_intrinsic(std::string_view text);
 
   Result<Value> evaluate(const PathRoots& roots, Entropy& entropy) const;
+  // Same; when a path argument selects nothing, *failed_path (if not null) is set to that
+  // argument's path, so callers can name it in their own message.
+  Result<Value> evaluate(const PathRoots& roots, Entropy& entropy, const JsonPath** failed_path) const;
   // The function name, e.g. "States.Format".
   std::string_view name() const;
   // True when any argument (at any depth) reads the Context object ($$...).
