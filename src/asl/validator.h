@@ -20,8 +20,8 @@
 namespace sg::asl {
 
 struct ValidateOptions {
-  bool express = false;                      // apply the EXPRESS-only rules
-  size_t max_definition_bytes = 1048576;     // AWS's definition size limit
+  bool express = false;                   // apply the EXPRESS-only rules
+  size_t max_definition_bytes = 1048576;  // AWS's definition size limit
 };
 
 std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts = {});

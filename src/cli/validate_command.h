@@ -1,0 +1,26 @@
+// `stepguard validate FILE... [--format text|json] [--express]`: checks definitions with
+// asl::validate_definition_text() and prints AWS-style diagnostics.
+//
+// Files ending in .yaml/.yml, or whose text does not start with '{' or '[', are read as
+// YAML and validated as documents; everything else as JSON text.
+//
+// Output, text (default): one line per diagnostic
+//   FILE:LOCATION: error|warning CODE: message      (FILE: error ... when no location)
+// and "FILE: OK" for a file with no diagnostics.
+// Output, --format json: for one file a single document
+//   {"result":"OK"|"FAIL","diagnostics":[{"severity","code","message","location"?}]}
+// and for several files a JSON array of {"file","result","diagnostics"} in argument order.
+//
+// Exit codes: 0 no file has an error (warnings allowed); 1 some file has an error;
+// 2 usage error or unreadable file (message on stderr).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sg::cli {
+
+// args: everything after `validate`.
+int validate_command(const std::vector<std::string>& args);
+
+}  // namespace sg::cli
