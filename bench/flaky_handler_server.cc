@@ -14,25 +14,29 @@
 //
 // A failure is answered the way an AWS Lambda Invoke reports a function error: HTTP 200,
 // header X-Amz-Function-Error: Unhandled, body {"errorType": ..., "errorMessage": ...}.
-// HTTP/1.1 with keep-alive; one thread per connection. Not a general HTTP server: it reads
-// Content-Length bodies only (no chunked requests).
+// HTTP/1.1 with keep-alive (pipelined requests are answered in order), served by one
+// thread over epoll. Not a general HTTP server: it reads Content-Length bodies only (no
+// chunked requests).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "json/parse.h"
 #include "json/value.h"
@@ -41,7 +45,6 @@ namespace {
 
 using sg::json::Value;
 
-std::mutex g_mu;
 std::unordered_map<std::string, int> g_attempts;  // "fetch|<id>" -> attempts so far
 
 std::string response(int status, std::string_view body, bool function_error) {
@@ -67,7 +70,6 @@ std::string function_error(std::string_view type, std::string_view message) {
 std::string handle(std::string_view method, std::string_view path, std::string_view body) {
   if (method != "POST") return response(404, "{\"message\":\"POST only\"}", false);
   if (path == "/reset") {
-    std::lock_guard<std::mutex> lock(g_mu);
     g_attempts.clear();
     return response(200, "{}", false);
   }
@@ -79,7 +81,6 @@ std::string handle(std::string_view method, std::string_view path, std::string_v
   std::string id_text = id->is_string() ? std::string(id->as_string()) : id->dump();
   int n = 0;
   {
-    std::lock_guard<std::mutex> lock(g_mu);
     n = ++g_attempts[(fetch ? "fetch|" : "store|") + id_text];
   }
   if (n <= 2) {
@@ -107,68 +108,143 @@ bool iequals_prefix(std::string_view line, std::string_view name) {
   return true;
 }
 
-void serve_connection(int fd) {
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  std::string buf;
-  char chunk[65536];
+// Parses one complete request at the front of `buf` (header end at `header_end`); returns
+// its total length, or 0 when the body has not fully arrived yet. Sets `bad` for an
+// unparseable request line.
+size_t parse_request(std::string_view buf, size_t header_end, std::string_view& method, std::string_view& path,
+                     std::string_view& body, bool& close_after, bool& bad) {
+  std::string_view head = buf.substr(0, header_end);
+  size_t line_end = head.find("\r\n");
+  std::string_view request_line = head.substr(0, line_end);
+  size_t sp1 = request_line.find(' ');
+  size_t sp2 = sp1 == std::string_view::npos ? sp1 : request_line.find(' ', sp1 + 1);
+  if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) {
+    bad = true;
+    return 0;
+  }
+  method = request_line.substr(0, sp1);
+  path = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
+  if (size_t q = path.find('?'); q != std::string_view::npos) path = path.substr(0, q);
+  size_t content_length = 0;
+  close_after = false;
+  size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
+  while (pos < head.size()) {
+    size_t e = head.find("\r\n", pos);
+    if (e == std::string_view::npos) e = head.size();
+    std::string_view line = head.substr(pos, e - pos);
+    if (iequals_prefix(line, "content-length:")) content_length = std::strtoul(line.data() + 15, nullptr, 10);
+    if (iequals_prefix(line, "connection:") && line.find("close") != std::string_view::npos) close_after = true;
+    pos = e + 2;
+  }
+  size_t total = header_end + 4 + content_length;
+  if (buf.size() < total) return 0;
+  body = buf.substr(header_end + 4, content_length);
+  return total;
+}
+
+struct Connection {
+  std::string in;
+  std::string out;
+  bool close_after_write = false;
+};
+
+// Answers every complete request in c.in (clients may pipeline), appending to c.out.
+// Returns false when the connection must close now.
+bool answer_requests(Connection& c) {
+  size_t consumed = 0;
   for (;;) {
-    size_t header_end;
-    while ((header_end = buf.find("\r\n\r\n")) == std::string::npos) {
-      ssize_t r = read(fd, chunk, sizeof chunk);
-      if (r <= 0) {
-        close(fd);
-        return;
-      }
-      buf.append(chunk, static_cast<size_t>(r));
-    }
-    std::string_view head(buf.data(), header_end);
-    size_t line_end = head.find("\r\n");
-    std::string_view request_line = head.substr(0, line_end);
-    size_t sp1 = request_line.find(' ');
-    size_t sp2 = request_line.find(' ', sp1 + 1);
-    if (sp1 == std::string_view::npos || sp2 == std::string_view::npos) {
-      close(fd);
-      return;
-    }
-    std::string method(request_line.substr(0, sp1));
-    std::string path(request_line.substr(sp1 + 1, sp2 - sp1 - 1));
-    if (size_t q = path.find('?'); q != std::string::npos) path.resize(q);
-    size_t content_length = 0;
-    bool close_after = false;
-    size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
-    while (pos < head.size()) {
-      size_t e = head.find("\r\n", pos);
-      if (e == std::string_view::npos) e = head.size();
-      std::string_view line = head.substr(pos, e - pos);
-      if (iequals_prefix(line, "content-length:"))
-        content_length = std::strtoul(line.data() + 15, nullptr, 10);
-      if (iequals_prefix(line, "connection:") && line.find("close") != std::string_view::npos)
-        close_after = true;
-      pos = e + 2;
-    }
-    size_t total = header_end + 4 + content_length;
-    while (buf.size() < total) {
-      ssize_t r = read(fd, chunk, sizeof chunk);
-      if (r <= 0) {
-        close(fd);
-        return;
-      }
-      buf.append(chunk, static_cast<size_t>(r));
-    }
-    std::string out = handle(method, path, std::string_view(buf).substr(header_end + 4, content_length));
-    buf.erase(0, total);
-    for (size_t off = 0; off < out.size();) {
-      ssize_t w = write(fd, out.data() + off, out.size() - off);
-      if (w <= 0) {
-        close(fd);
-        return;
-      }
-      off += static_cast<size_t>(w);
-    }
+    std::string_view rest = std::string_view(c.in).substr(consumed);
+    size_t header_end = rest.find("\r\n\r\n");
+    if (header_end == std::string_view::npos) break;
+    std::string_view method, path, body;
+    bool close_after = false, bad = false;
+    size_t total = parse_request(rest, header_end, method, path, body, close_after, bad);
+    if (bad) return false;
+    if (total == 0) break;
+    c.out += handle(method, path, body);
+    consumed += total;
     if (close_after) {
-      close(fd);
-      return;
+      c.close_after_write = true;
+      break;
+    }
+  }
+  c.in.erase(0, consumed);
+  return true;
+}
+
+// Writes what it can of c.out; false on a write error.
+bool flush(int fd, Connection& c) {
+  while (!c.out.empty()) {
+    ssize_t w = write(fd, c.out.data(), c.out.size());
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+    if (w <= 0) return false;
+    c.out.erase(0, static_cast<size_t>(w));
+  }
+  return true;
+}
+
+// One thread, one epoll set: every connection is non-blocking; a readable connection is
+// drained, its complete requests answered, and the answers written in one go.
+void serve(int lfd) {
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = lfd;
+  epoll_ctl(ep, EPOLL_CTL_ADD, lfd, &ev);
+  std::unordered_map<int, Connection> conns;
+  std::vector<epoll_event> events(256);
+  char chunk[65536];
+  auto drop = [&](int fd) {
+    epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+    close(fd);
+    conns.erase(fd);
+  };
+  for (;;) {
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), -1);
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == lfd) {
+        for (;;) {
+          int cfd = accept4(lfd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+          if (cfd < 0) break;
+          int one = 1;
+          setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+          epoll_event cev{};
+          cev.events = EPOLLIN | EPOLLRDHUP;
+          cev.data.fd = cfd;
+          epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &cev);
+          conns.emplace(cfd, Connection());
+        }
+        continue;
+      }
+      auto it = conns.find(fd);
+      if (it == conns.end()) continue;
+      Connection& c = it->second;
+      bool open = true;
+      if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        for (;;) {
+          ssize_t r = read(fd, chunk, sizeof chunk);
+          if (r > 0) {
+            c.in.append(chunk, static_cast<size_t>(r));
+            if (static_cast<size_t>(r) < sizeof chunk) break;
+            continue;
+          }
+          if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+          open = false;  // EOF or error
+          break;
+        }
+        if (!answer_requests(c)) open = false;
+      }
+      if (!flush(fd, c)) open = false;
+      if (open && c.close_after_write && c.out.empty()) open = false;
+      if (!open) {
+        drop(fd);
+        continue;
+      }
+      epoll_event mod{};
+      mod.events = EPOLLIN | EPOLLRDHUP | (c.out.empty() ? 0u : static_cast<uint32_t>(EPOLLOUT));
+      mod.data.fd = fd;
+      epoll_ctl(ep, EPOLL_CTL_MOD, fd, &mod);
     }
   }
 }
@@ -223,9 +299,6 @@ int main(int argc, char** argv) {
     std::_Exit(0);
   }).detach();
 
-  for (;;) {
-    int fd = accept(lfd, nullptr, nullptr);
-    if (fd < 0) continue;
-    std::thread(serve_connection, fd).detach();
-  }
+  fcntl(lfd, F_SETFL, fcntl(lfd, F_GETFL) | O_NONBLOCK);
+  serve(lfd);
 }

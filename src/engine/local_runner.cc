@@ -4,6 +4,13 @@
 // iteration). A frame runs its states synchronously until it blocks on time (Wait, retry
 // backoff) or on children (Parallel/Map); ready frames run in FIFO order, timers in time
 // order. Cancelled frames (aborted siblings) are skipped when their turn comes.
+//
+// Tasks: a frame that reaches a Task records TaskScheduled/TaskStarted and parks. Once no
+// frame is ready (every frame of this instant has run), the parked tasks go to the
+// executor together (TaskExecutor::invoke_all, concurrent where the executor can), and
+// their frames resume in the order they parked, so runs stay deterministic. A task whose
+// frame was aborted meanwhile still runs, as an in-flight Lambda call does on AWS; its
+// result is dropped.
 #include "engine/local_runner.h"
 
 #include <chrono>
@@ -90,6 +97,8 @@ class Runner {
   void enter_state(Frame* f, bool retry);
   void handle(Frame* f, Step step);
   void run_task(Frame* f, const Step& step);
+  void flush_tasks();
+  void complete_task(Frame* f, TaskResult r);
   void start_fork(Frame* f, Step step);
   void start_children(Frame* f);
   void fork_done(Frame* f);
@@ -110,6 +119,9 @@ class Runner {
   // kept alive here until the run ends.
   std::vector<std::unique_ptr<Frame>> graveyard_;
   std::deque<std::pair<Frame*, Action>> ready_;
+  std::vector<Frame*> parked_;             // frames waiting for their task, in park order
+  std::vector<TaskRequest> parked_requests_;  // parallel to parked_
+  std::vector<TaskResult> task_results_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t seq_ = 0;
   int64_t now_ = 0;
@@ -182,17 +194,25 @@ RunResult Runner::run() {
     if (!ready_.empty()) {
       std::tie(f, a) = ready_.front();
       ready_.pop_front();
+    } else if (!parked_.empty()) {
+      flush_tasks();
+      continue;
     } else if (!timers_.empty()) {
-      Timer t = timers_.top();
-      timers_.pop();
-      if (t.frame && t.frame->cancelled) continue;
+      // Advance to the earliest timer and make every frame due at that instant ready, so
+      // their tasks park together (one batch for a Map's worth of retries).
+      int64_t at = timers_.top().at;
       if (opt_.real_time) {
-        auto due = wall_start_ + std::chrono::milliseconds(t.at - start_);
+        auto due = wall_start_ + std::chrono::milliseconds(at - start_);
         std::this_thread::sleep_until(due);
       }
-      now_ = std::max(now_, t.at);
-      f = t.frame;
-      a = t.action;
+      now_ = std::max(now_, at);
+      while (!timers_.empty() && timers_.top().at == at) {
+        Timer t = timers_.top();
+        timers_.pop();
+        if (t.frame && t.frame->cancelled) continue;
+        ready(t.frame, t.action);
+      }
+      continue;
     } else {
       // Nothing can make progress: cannot happen for a valid machine; fail loudly.
       StatesError e = StatesError::make("States.Runtime", "The execution stalled: no state can make progress.");
@@ -322,22 +342,46 @@ void Runner::run_task(Frame* f, const Step& step) {
   const State& s = *f->state;
   f->last_event = events_.task_scheduled(f->last_event, now_, s, step.value, step.timeout_seconds, step.heartbeat_seconds);
   f->last_event = events_.task_started(f->last_event, now_, s);
-  TaskResult r;
-  if (opt_.tasks) {
-    TaskRequest req;
-    req.resource = s.resource;
-    req.parameters = step.value;
-    req.state_name = s.name;
-    req.execution_arn = ex_.execution_arn;
-    req.timeout_seconds = step.timeout_seconds;
-    req.heartbeat_seconds = step.heartbeat_seconds;
-    req.task_token = f->entry.task_token;
-    req.attempt = static_cast<int>(f->entry.retry_count);
-    r = opt_.tasks->invoke(req);
-  } else {
-    r = TaskResult::failure("States.Runtime", "No task executor is configured: the resource '" + s.resource +
-                                                  "' cannot be invoked by this runner.");
+  if (!opt_.tasks) {
+    complete_task(f, TaskResult::failure("States.Runtime", "No task executor is configured: the resource '" + s.resource +
+                                                               "' cannot be invoked by this runner."));
+    return;
   }
+  TaskRequest& req = parked_requests_.emplace_back();
+  req.resource = s.resource;
+  req.parameters = step.value;
+  req.state_name = s.name;
+  req.execution_arn = ex_.execution_arn;
+  req.timeout_seconds = step.timeout_seconds;
+  req.heartbeat_seconds = step.heartbeat_seconds;
+  req.task_token = f->entry.task_token;
+  req.attempt = static_cast<int>(f->entry.retry_count);
+  parked_.push_back(f);
+}
+
+void Runner::flush_tasks() {
+  std::vector<Frame*> frames;
+  std::vector<TaskRequest> requests;
+  frames.swap(parked_);
+  requests.swap(parked_requests_);
+  task_results_.clear();
+  task_results_.resize(requests.size());
+  opt_.tasks->invoke_all(requests, task_results_);
+  std::vector<TaskResult> results;
+  results.swap(task_results_);
+  for (size_t i = 0; i < frames.size() && !done_; ++i) {
+    if (frames[i]->cancelled) continue;
+    complete_task(frames[i], std::move(results[i]));
+  }
+  // Hand the buffers back so the next batch reuses their capacity.
+  frames.clear();
+  requests.clear();
+  if (parked_.empty()) parked_.swap(frames);
+  if (parked_requests_.empty()) parked_requests_.swap(requests);
+}
+
+void Runner::complete_task(Frame* f, TaskResult r) {
+  const State& s = *f->state;
   Step next;
   if (r.ok) {
     f->last_event = events_.task_succeeded(f->last_event, now_, s, r.output);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <span>
 #include <map>
 
 #include "asl/state_machine.h"
@@ -530,6 +531,49 @@ TEST(Runner, WaitForTaskTokenPutsATokenInTheContext) {
                "{}", &tasks);
   EXPECT_EQ(r.result.status, ExecutionStatus::kSucceeded);
   EXPECT_GE(token.size(), 64u);
+}
+
+// Records how the runner hands tasks over: the calls that start at the same instant
+// arrive as one batch.
+class BatchRecorder final : public TaskExecutor {
+ public:
+  TaskResult invoke(const TaskRequest& r) override {
+    int n = ++attempts[r.parameters.dump()];
+    if (n == 1) return TaskResult::failure("Custom.Flaky", "first attempt");
+    return TaskResult::success(Value::integer(r.parameters.find("x")->as_int() * 10));
+  }
+  void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) override {
+    batches.push_back(requests.size());
+    TaskExecutor::invoke_all(requests, results);
+  }
+  std::map<std::string, int> attempts;
+  std::vector<size_t> batches;
+};
+
+TEST(Runner, TasksStartingTogetherReachTheExecutorAsOneBatch) {
+  BatchRecorder tasks;
+  auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{
+      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(",
+        "Retry":[{"ErrorEquals":["Custom.Flaky"],"IntervalSeconds":1}],"End":true}}},"End":true}}})",
+               R"({"items":[{"x":1},{"x":2},{"x":3},{"x":4}]})", &tasks);
+  ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
+  EXPECT_EQ(r.result.output.dump(), "[10,20,30,40]");
+  // First attempts at 0 s, all four retries at 1 s.
+  EXPECT_EQ(tasks.batches, (std::vector<size_t>{4, 4}));
+  EXPECT_EQ(r.result.duration_ms, 1000);
+}
+
+TEST(Runner, MaxConcurrencyLimitsTheBatch) {
+  BatchRecorder tasks;
+  auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"ItemProcessor":{
+      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(",
+        "Retry":[{"ErrorEquals":["Custom.Flaky"],"IntervalSeconds":1}],"End":true}}},"End":true}}})",
+               R"([{"x":1},{"x":2},{"x":3}])", &tasks);
+  ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
+  EXPECT_EQ(r.result.output.dump(), "[10,20,30]");
+  // Items 1 and 2 together; item 3 starts when a slot frees at 1 s, retries at 2 s.
+  EXPECT_EQ(tasks.batches, (std::vector<size_t>{2, 2, 1, 1}));
+  EXPECT_EQ(r.result.duration_ms, 2000);
 }
 
 }  // namespace

@@ -4,12 +4,17 @@
 //
 // invoke() is called once per attempt (retries call it again) and returns the task's
 // result or its error. It must not throw; a failure to reach the resource is a TaskResult
-// failure (e.g. error "Lambda.ServiceException"). Implementations document their thread
-// safety; the in-process runner calls from one thread.
+// failure (e.g. error "Lambda.ServiceException").
+//
+// invoke_all() runs the tasks that start at the same instant (the iterations of a Map,
+// the branches of a Parallel) and fills results[i] for requests[i]. The default calls
+// invoke() for each in order; executors whose work can overlap (local functions, HTTP)
+// run them concurrently, as AWS does. The in-process runner calls both from one thread.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -45,6 +50,9 @@ class TaskExecutor {
  public:
   virtual ~TaskExecutor() = default;
   virtual TaskResult invoke(const TaskRequest& request) = 0;
+  virtual void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) {
+    for (size_t i = 0; i < requests.size(); ++i) results[i] = invoke(requests[i]);
+  }
 };
 
 }  // namespace sg::engine

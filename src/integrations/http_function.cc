@@ -2,11 +2,16 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace sg::integrations {
 
 namespace {
+
+using Exchange = detail::HttpExchange;
+static_assert(sizeof(Exchange::errbuf) >= CURL_ERROR_SIZE);
 
 constexpr size_t kQuotedBodyMax = 256;
 
@@ -15,11 +20,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-struct Exchange {
-  std::string body;
-  bool function_error = false;
-  bool too_large = false;
-};
 
 size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
   auto* ex = static_cast<Exchange*>(user);
@@ -52,6 +52,16 @@ size_t on_header(char* data, size_t size, size_t nmemb, void* user) {
   return n;
 }
 
+// libcurl honours these; the pipelining client does not speak to proxies, so it stands
+// aside when one is configured.
+bool proxy_configured() {
+  for (const char* name : {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"}) {
+    const char* v = std::getenv(name);
+    if (v && *v) return true;
+  }
+  return false;
+}
+
 std::string quote_body(std::string_view body) {
   while (!body.empty() && (body.back() == '\n' || body.back() == '\r' || body.back() == ' '))
     body.remove_suffix(1);
@@ -64,7 +74,9 @@ std::string quote_body(std::string_view body) {
 }  // namespace
 
 HttpFunction::HttpFunction(std::string function_name, std::string url)
-    : function_name_(std::move(function_name)), url_(std::move(url)) {
+    : function_name_(std::move(function_name)),
+      url_(std::move(url)),
+      pipeline_(proxy_configured() ? std::nullopt : HttpPipeline::for_url(url_, kMaxResponseBytes)) {
   global_init();
   who_ = "local function '" + function_name_ + "' at " + url_;
   headers_ = curl_slist_append(headers_, "Content-Type: application/json");
@@ -119,45 +131,100 @@ void HttpFunction::release(CURL* h) {
   curl_easy_cleanup(h);
 }
 
-FunctionOutcome HttpFunction::call(const FunctionCall& call) {
-  CURL* h = acquire();
-  if (!h)
-    return FunctionOutcome::failure("Lambda.SdkClientException",
-                                    "Unable to create an HTTP client for " + who_);
-  Exchange ex;
-  char errbuf[CURL_ERROR_SIZE];
-  errbuf[0] = '\0';
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+void HttpFunction::prepare(CURL* h, const FunctionCall& call, Exchange& ex) const {
+  ex.errbuf[0] = '\0';
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ex.errbuf);
   curl_easy_setopt(h, CURLOPT_POSTFIELDS, call.event.data());
   curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(call.event.size()));
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &ex);
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &ex);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(call.timeout_ms > 0 ? call.timeout_ms : 0));
-  CURLcode rc = curl_easy_perform(h);
+}
+
+FunctionOutcome HttpFunction::outcome(CURL* h, int code, const FunctionCall& call, Exchange& ex) const {
+  CURLcode rc = static_cast<CURLcode>(code);
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-  release(h);
 
   if (ex.too_large) return response_too_large();
   if (rc == CURLE_OPERATION_TIMEDOUT && call.timeout_ms > 0)
     return FunctionOutcome::failure("States.Timeout", "");
-  if (rc != CURLE_OK) {
-    std::string cause = "Unable to execute HTTP request: ";
-    cause += errbuf[0] ? errbuf : curl_easy_strerror(rc);
-    cause += " (" + who_ + ")";
-    return FunctionOutcome::failure("Lambda.SdkClientException", std::move(cause));
-  }
-  if (status >= 200 && status < 300) return interpret_payload(ex.body, ex.function_error, who_);
+  if (rc != CURLE_OK) return transport_failure(ex.errbuf[0] ? ex.errbuf : curl_easy_strerror(rc));
+  return from_response(static_cast<int>(status), ex.function_error, ex.body, call);
+}
 
-  const char* code = status == 404   ? "ResourceNotFoundException"
-                     : status == 429 ? "TooManyRequestsException"
-                     : status >= 500 ? "ServiceException"
-                                     : "AWSLambdaException";
-  std::string cause = who_ + " answered HTTP " + std::to_string(status) + ": " + quote_body(ex.body);
-  cause += " (Service: AWSLambda; Status Code: " + std::to_string(status) + "; Error Code: " + code +
+FunctionOutcome HttpFunction::transport_failure(std::string_view message) const {
+  std::string cause = "Unable to execute HTTP request: ";
+  cause += message;
+  cause += " (" + who_ + ")";
+  return FunctionOutcome::failure("Lambda.SdkClientException", std::move(cause));
+}
+
+FunctionOutcome HttpFunction::from_response(int status, bool function_error, std::string_view body,
+                                            const FunctionCall& call) const {
+  if (status >= 200 && status < 300) return interpret_payload(body, function_error, who_);
+  const char* code_name = status == 404   ? "ResourceNotFoundException"
+                          : status == 429 ? "TooManyRequestsException"
+                          : status >= 500 ? "ServiceException"
+                                          : "AWSLambdaException";
+  std::string cause = who_ + " answered HTTP " + std::to_string(status) + ": " + quote_body(body);
+  cause += " (Service: AWSLambda; Status Code: " + std::to_string(status) + "; Error Code: " + code_name +
            "; Request ID: " + std::string(call.request_id) + "; Proxy: null)";
-  return FunctionOutcome::failure(std::string("Lambda.") + code, std::move(cause));
+  return FunctionOutcome::failure(std::string("Lambda.") + code_name, std::move(cause));
+}
+
+FunctionOutcome HttpFunction::call(const FunctionCall& call) {
+  CURL* h = acquire();
+  if (!h) return no_client();
+  Exchange ex;
+  prepare(h, call, ex);
+  CURLcode rc = curl_easy_perform(h);
+  FunctionOutcome o = outcome(h, rc, call, ex);
+  release(h);
+  return o;
+}
+
+FunctionOutcome HttpFunction::no_client() const {
+  return FunctionOutcome::failure("Lambda.SdkClientException", "Unable to create an HTTP client for " + who_);
+}
+
+// A batch to a plain-http URL goes through the pipelining client (one thread, a few
+// connections); anything else (https, proxies, user info in the URL), or a second batch
+// arriving while the first runs, takes the thread-per-call path.
+void HttpFunction::call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,
+                            size_t width) {
+  std::unique_lock<std::mutex> lock(pipeline_mu_, std::try_to_lock);
+  if (calls.size() <= 1 || width <= 1 || !pipeline_ || !lock.owns_lock()) {
+    LocalFunction::call_all(calls, outcomes, width);
+    return;
+  }
+  std::vector<PipelinedRequest> requests(calls.size());
+  for (size_t i = 0; i < calls.size(); ++i) requests[i] = PipelinedRequest{calls[i].event, calls[i].timeout_ms};
+  std::vector<PipelinedResponse> responses(calls.size());
+  pipeline_->post_all(requests, responses, width);
+  for (size_t i = 0; i < calls.size(); ++i) {
+    PipelinedResponse& r = responses[i];
+    switch (r.kind) {
+      case PipelinedResponse::Kind::kResponse:
+        outcomes[i] = from_response(r.status, r.function_error, r.body, calls[i]);
+        break;
+      case PipelinedResponse::Kind::kTimeout:
+        outcomes[i] = FunctionOutcome::failure("States.Timeout", "");
+        break;
+      case PipelinedResponse::Kind::kTooLarge:
+        outcomes[i] = response_too_large();
+        break;
+      case PipelinedResponse::Kind::kTransportError:
+        outcomes[i] = transport_failure(r.error);
+        break;
+    }
+  }
+}
+
+size_t HttpFunction::pipelined_connections() const {
+  std::lock_guard<std::mutex> lock(pipeline_mu_);
+  return pipeline_ ? pipeline_->connections_opened() : 0;
 }
 
 }  // namespace sg::integrations

@@ -1,5 +1,7 @@
 #include "integrations/lambda_executor.h"
 
+#include "common/parallel_for.h"
+
 #include <array>
 #include <chrono>
 #include <exception>
@@ -112,35 +114,87 @@ int64_t LambdaExecutor::now_ms() const {
 }
 
 TaskResult LambdaExecutor::invoke(const TaskRequest& request) {
-  try {
-    return invoke_unchecked(request);
-  } catch (const std::exception& e) {
-    return TaskResult::failure("Lambda.ServiceException",
-                               std::string("stepguard could not invoke the function: ") + e.what());
-  } catch (...) {
-    return TaskResult::failure("Lambda.ServiceException", "stepguard could not invoke the function");
+  TaskResult result;
+  invoke_all(std::span<const TaskRequest>(&request, 1), std::span<TaskResult>(&result, 1));
+  return result;
+}
+
+// Every request is prepared on the calling thread (resource and parameter checks, payload
+// text, request id); the calls left are grouped per function and each group runs through
+// LocalFunction::call_all (concurrently, up to max_concurrent_calls); then each result is
+// shaped as its resource form wants.
+void LambdaExecutor::invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) {
+  std::vector<PreparedCall> prepared(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    try {
+      prepared[i] = prepare(requests[i]);
+    } catch (const std::exception& e) {
+      prepared[i].result = TaskResult::failure("Lambda.ServiceException",
+                                                std::string("stepguard could not invoke the function: ") + e.what());
+    }
+  }
+  // Group the calls per function, in request order.
+  std::vector<std::vector<size_t>> groups(functions_.size());
+  std::vector<size_t> used;
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (prepared[i].result) continue;
+    if (groups[prepared[i].function].empty()) used.push_back(prepared[i].function);
+    groups[prepared[i].function].push_back(i);
+  }
+  std::vector<FunctionOutcome> outcomes(requests.size());
+  size_t width = options_.max_concurrent_calls > 0 ? static_cast<size_t>(options_.max_concurrent_calls) : 1;
+  parallel_for(used.size(), used.size(), [&](size_t g) {
+    const std::vector<size_t>& members = groups[used[g]];
+    std::vector<FunctionCall> calls(members.size());
+    std::vector<FunctionOutcome> outs(members.size());
+    for (size_t k = 0; k < members.size(); ++k) {
+      const PreparedCall& p = prepared[members[k]];
+      calls[k].event = p.event;
+      calls[k].timeout_ms = p.timeout_ms;
+      calls[k].request_id = p.request_id;
+    }
+    functions_[used[g]]->call_all(calls, outs, width);
+    for (size_t k = 0; k < members.size(); ++k) outcomes[members[k]] = std::move(outs[k]);
+  });
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (prepared[i].result) {
+      results[i] = std::move(*prepared[i].result);
+      continue;
+    }
+    try {
+      results[i] = finish(prepared[i], std::move(outcomes[i]));
+    } catch (const std::exception& e) {
+      results[i] = TaskResult::failure("Lambda.ServiceException",
+                                       std::string("stepguard could not invoke the function: ") + e.what());
+    }
   }
 }
 
-TaskResult LambdaExecutor::invoke_unchecked(const TaskRequest& request) {
+LambdaExecutor::PreparedCall LambdaExecutor::prepare(const TaskRequest& request) {
   switch (classify_lambda_resource(request.resource)) {
     case LambdaResourceKind::kFunctionArn:
-      return invoke_function_arn(request);
+      return prepare_function_arn(request);
     case LambdaResourceKind::kInvoke:
-      return invoke_optimized(request);
+      return prepare_invoke(request);
     case LambdaResourceKind::kInvokeWaitForTaskToken:
-      if (options_.invoke_callback_tasks) return invoke_optimized(request);
-      return TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
-                                                       std::string(request.resource) +
-                                                       "': a .waitForTaskToken task completes only when "
-                                                       "SendTaskSuccess or SendTaskFailure is called with "
-                                                       "its task token, which needs the stepguard server; "
-                                                       "use 'arn:aws:states:::lambda:invoke' to take the "
-                                                       "function's own result instead");
+      if (options_.invoke_callback_tasks) return prepare_invoke(request);
+      return done(TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
+                                                            std::string(request.resource) +
+                                                            "': a .waitForTaskToken task completes only when "
+                                                            "SendTaskSuccess or SendTaskFailure is called with "
+                                                            "its task token, which needs the stepguard server; "
+                                                            "use 'arn:aws:states:::lambda:invoke' to take the "
+                                                            "function's own result instead"));
     case LambdaResourceKind::kOther:
       break;
   }
-  return no_integration(request.resource);
+  return done(no_integration(request.resource));
+}
+
+LambdaExecutor::PreparedCall LambdaExecutor::done(TaskResult r) {
+  PreparedCall p;
+  p.result = std::move(r);
+  return p;
 }
 
 TaskResult LambdaExecutor::no_integration(std::string_view resource) const {
@@ -172,8 +226,7 @@ TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& 
   return TaskResult::failure("Lambda.ResourceNotFoundException", std::move(cause));
 }
 
-FunctionOutcome LambdaExecutor::call(size_t index, std::string_view event, const TaskRequest& request,
-                                     std::string_view request_id) {
+void LambdaExecutor::set_call(PreparedCall& p, size_t index, std::string event, const TaskRequest& request) const {
   const FunctionSpec& spec = registry_.entries()[index];
   int64_t timeout_s = 0;
   if (spec.timeout_seconds && *spec.timeout_seconds > 0) timeout_s = *spec.timeout_seconds;
@@ -181,69 +234,70 @@ FunctionOutcome LambdaExecutor::call(size_t index, std::string_view event, const
       (timeout_s == 0 || *request.timeout_seconds < timeout_s)) {
     timeout_s = *request.timeout_seconds;
   }
-  FunctionCall c;
-  c.event = event;
-  c.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
-  c.request_id = request_id;
-  return functions_[index]->call(c);
+  p.function = index;
+  p.event = std::move(event);
+  p.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
 }
 
-TaskResult LambdaExecutor::invoke_function_arn(const TaskRequest& request) {
+LambdaExecutor::PreparedCall LambdaExecutor::prepare_function_arn(const TaskRequest& request) {
   auto ref = parse_function_ref(request.resource);
-  if (!ref) return no_integration(request.resource);  // classify() checked; kept for safety
+  if (!ref) return done(no_integration(request.resource));  // classify() checked; kept for safety
   auto index = registry_.resolve(*ref, options_.region, options_.account);
-  std::string id = request_id();
-  if (!index) return not_found(*ref, id);
-  return from_outcome(call(*index, request.parameters.dump(), request, id));
+  PreparedCall p;
+  p.request_id = request_id();
+  if (!index) return done(not_found(*ref, p.request_id));
+  p.shape = PreparedCall::Shape::kBare;
+  set_call(p, *index, request.parameters.dump(), request);
+  return p;
 }
 
-TaskResult LambdaExecutor::invoke_optimized(const TaskRequest& request) {
+LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& request) {
   const Value& params = request.parameters;
   if (!params.is_object()) {
-    return TaskResult::failure("States.Runtime", "The parameters of resource '" +
-                                                     std::string(request.resource) +
-                                                     "' must be an object with a FunctionName, got " +
-                                                     std::string(json::type_name(params.type())));
+    return done(TaskResult::failure("States.Runtime", "The parameters of resource '" +
+                                                          std::string(request.resource) +
+                                                          "' must be an object with a FunctionName, got " +
+                                                          std::string(json::type_name(params.type()))));
   }
   const Value* fn = params.find("FunctionName");
   if (!fn) {
-    return TaskResult::failure("States.Runtime",
-                               "The field 'FunctionName' is required but was missing from the "
-                               "parameters of resource '" +
-                                   std::string(request.resource) + "'");
+    return done(TaskResult::failure("States.Runtime",
+                                    "The field 'FunctionName' is required but was missing from the "
+                                    "parameters of resource '" +
+                                        std::string(request.resource) + "'"));
   }
   if (!fn->is_string()) {
-    return TaskResult::failure("States.Runtime",
-                               "The field 'FunctionName' of resource '" + std::string(request.resource) +
-                                   "' must be a string, got " + std::string(json::type_name(fn->type())));
+    return done(TaskResult::failure("States.Runtime",
+                                    "The field 'FunctionName' of resource '" + std::string(request.resource) +
+                                        "' must be a string, got " + std::string(json::type_name(fn->type()))));
   }
   std::string id = request_id();
   std::string_view fn_text = fn->as_string();
   auto ref = parse_function_ref(fn_text);
   if (!ref) {
-    return validation_error(
+    return done(validation_error(
         fn_text, "functionName",
-        std::string("Member must satisfy regular expression pattern: ") + kFunctionNamePattern, id);
+        std::string("Member must satisfy regular expression pattern: ") + kFunctionNamePattern, id));
   }
   if (const Value* q = params.find("Qualifier"); q && !q->is_null()) {
     if (!q->is_string()) {
-      return validation_error(q->dump(), "qualifier",
-                              "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id);
+      return done(validation_error(q->dump(), "qualifier",
+                                   "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
     }
     std::string_view qualifier = q->as_string();
     if (!qualifier.empty()) {
       std::string probe = "x:" + std::string(qualifier);
       auto check = parse_function_ref(probe);
       if (!check || check->qualifier != qualifier) {
-        return validation_error(qualifier, "qualifier",
-                                "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id);
+        return done(validation_error(qualifier, "qualifier",
+                                     "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
       }
       if (!ref->qualifier.empty() && ref->qualifier != qualifier) {
-        return TaskResult::failure(
+        return done(TaskResult::failure(
             "Lambda.InvalidParameterValueException",
             "The derived qualifier from the function name does not match the specified "
             "qualifier." +
-                sdk_details(400, "InvalidParameterValueException", id));
+                sdk_details(400, "InvalidParameterValueException", id)));
       }
       ref->qualifier = qualifier;
     }
@@ -256,26 +310,46 @@ TaskResult LambdaExecutor::invoke_optimized(const TaskRequest& request) {
     } else if (type == "DryRun") {
       status = 204;
     } else if (type != "RequestResponse") {
-      return validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
-                              "Member must satisfy enum value set: [Event, RequestResponse, DryRun]", id);
+      return done(validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
+                                   "Member must satisfy enum value set: [Event, RequestResponse, DryRun]", id));
     }
   }
   auto index = registry_.resolve(*ref, options_.region, options_.account);
-  if (!index) return not_found(*ref, id);
+  if (!index) return done(not_found(*ref, id));
 
+  PreparedCall p;
+  p.request_id = std::move(id);
+  if (status == 204) return done(empty_invoke_result(204, p.request_id));
+  p.shape = status == 202 ? PreparedCall::Shape::kInvokeEvent : PreparedCall::Shape::kInvoke;
+  p.executed_version = all_digits(ref->qualifier) ? std::string(ref->qualifier) : std::string("$LATEST");
+  set_call(p, *index, payload_text(params.find("Payload")), request);
+  return p;
+}
+
+TaskResult LambdaExecutor::empty_invoke_result(int status, std::string_view request_id) const {
   InvokeResponseMeta meta;
   meta.status_code = status;
-  meta.request_id = id;
-  if (status != 200) {
-    if (status == 202) (void)call(*index, payload_text(params.find("Payload")), request, id);
-    meta.executed_version = "";
-    meta.content_length = 0;
-    meta.now_ms = now_ms();
-    return TaskResult::success(lambda_invoke_result(Value::string(std::string_view()), meta));
+  meta.request_id = request_id;
+  meta.executed_version = "";
+  meta.content_length = 0;
+  meta.now_ms = now_ms();
+  return TaskResult::success(lambda_invoke_result(Value::string(std::string_view()), meta));
+}
+
+TaskResult LambdaExecutor::finish(const PreparedCall& p, FunctionOutcome o) const {
+  switch (p.shape) {
+    case PreparedCall::Shape::kBare:
+      return from_outcome(std::move(o));
+    case PreparedCall::Shape::kInvokeEvent:  // the outcome is discarded, as AWS does
+      return empty_invoke_result(202, p.request_id);
+    case PreparedCall::Shape::kInvoke:
+      break;
   }
-  FunctionOutcome o = call(*index, payload_text(params.find("Payload")), request, id);
   if (!o.ok) return from_outcome(std::move(o));
-  meta.executed_version = all_digits(ref->qualifier) ? ref->qualifier : std::string_view("$LATEST");
+  InvokeResponseMeta meta;
+  meta.status_code = 200;
+  meta.request_id = p.request_id;
+  meta.executed_version = p.executed_version;
   meta.content_length = o.payload_bytes;
   meta.now_ms = now_ms();
   return TaskResult::success(lambda_invoke_result(std::move(o.output), meta));

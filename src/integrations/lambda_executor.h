@@ -37,7 +37,8 @@
 // Timeout of a call: the smaller of the entry's timeout_seconds and the Task's
 // TimeoutSeconds; none when neither is set.
 //
-// invoke() never throws. Thread-safe: the registry and functions are immutable after
+// invoke() never throws. invoke_all() runs a batch concurrently (max_concurrent_calls), so
+// local functions must tolerate concurrent calls, as Lambda functions do. Thread-safe: the registry and functions are immutable after
 // construction (HTTP handle pools lock internally); now_ms/new_request_id, when given,
 // must be thread-safe too.
 #pragma once
@@ -45,6 +46,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +65,9 @@ struct LambdaExecutorOptions {
   bool invoke_callback_tasks = false;           // see .waitForTaskToken above
   std::function<int64_t()> now_ms;              // null: the system clock (Date header)
   std::function<std::string()> new_request_id;  // null: random_request_id()
+  // Calls that start at the same instant (Map iterations, Parallel branches) run on up to
+  // this many threads at once; 1 runs them one after another.
+  int max_concurrent_calls = 16;
 };
 
 enum class LambdaResourceKind { kFunctionArn, kInvoke, kInvokeWaitForTaskToken, kOther };
@@ -75,18 +81,34 @@ class LambdaExecutor final : public engine::TaskExecutor {
   ~LambdaExecutor() override;
 
   engine::TaskResult invoke(const engine::TaskRequest& request) override;
+  // Checks every request, then runs the calls of each function as one batch
+  // (LocalFunction::call_all, up to options().max_concurrent_calls at once).
+  void invoke_all(std::span<const engine::TaskRequest> requests, std::span<engine::TaskResult> results) override;
 
   const FunctionRegistry& registry() const { return registry_; }
   const LambdaExecutorOptions& options() const { return options_; }
 
  private:
-  engine::TaskResult invoke_unchecked(const engine::TaskRequest& request);
-  engine::TaskResult invoke_function_arn(const engine::TaskRequest& request);
-  engine::TaskResult invoke_optimized(const engine::TaskRequest& request);
+  // A request checked and ready to call its function, or already answered (result set).
+  struct PreparedCall {
+    enum class Shape { kBare, kInvoke, kInvokeEvent };
+    std::optional<engine::TaskResult> result;
+    size_t function = 0;          // index into functions_
+    std::string event;            // the payload sent
+    std::string request_id;
+    int64_t timeout_ms = 0;
+    Shape shape = Shape::kBare;
+    std::string executed_version;  // kInvoke: the response's ExecutedVersion
+  };
+  static PreparedCall done(engine::TaskResult r);
+  PreparedCall prepare(const engine::TaskRequest& request);
+  PreparedCall prepare_function_arn(const engine::TaskRequest& request);
+  PreparedCall prepare_invoke(const engine::TaskRequest& request);
+  void set_call(PreparedCall& p, size_t index, std::string event, const engine::TaskRequest& request) const;
+  engine::TaskResult finish(const PreparedCall& p, FunctionOutcome o) const;
+  engine::TaskResult empty_invoke_result(int status, std::string_view request_id) const;
   engine::TaskResult not_found(const FunctionRef& ref, const std::string& request_id) const;
   engine::TaskResult no_integration(std::string_view resource) const;
-  FunctionOutcome call(size_t index, std::string_view event, const engine::TaskRequest& request,
-                       std::string_view request_id);
   std::string request_id() const;
   int64_t now_ms() const;
 

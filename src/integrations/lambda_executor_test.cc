@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <fstream>
 
 #include "integrations/lambda_response.h"
@@ -343,17 +345,90 @@ TEST(LambdaExecutor, HttpFunctionsThroughBothForms) {
   EXPECT_EQ(server.connections(), 2);  // one kept-alive connection per function
 }
 
-TEST(LambdaExecutor, ManyHttpCallsStayFast) {
-  // The task-retry benchmark calls one function thousands of times over loopback.
-  TestHttpServer server([](const HttpRequest&) { return HttpResponse{200, R"({"ok":true})"}; });
-  auto ex = executor({"fn=" + server.url()}, LambdaExecutorOptions{});
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < 2000; ++i) {
-    TaskResult r = invoke(ex, std::string(kArn) + "fn", R"({"id":"x"})");
-    ASSERT_TRUE(r.ok) << r.cause;
+// A Map's worth of calls arrives as one batch: every result belongs to its own request,
+// whatever the resource form, and the calls share a few kept-alive connections.
+TEST(LambdaExecutor, BatchResultsMatchTheirRequests) {
+  TestHttpServer server([](const HttpRequest& r) {
+    if (r.body.find("\"fail\":true") != std::string::npos) {
+      return HttpResponse{200, R"({"errorType":"Custom.Odd","errorMessage":"odd"})", {{"X-Amz-Function-Error", "Unhandled"}}};
+    }
+    return HttpResponse{200, R"({"got":)" + r.body + "}"};
+  });
+  auto ex = executor({"fn=" + server.url("/fn")});
+  std::vector<std::string> resources;
+  std::vector<json::Value> params;
+  for (int i = 0; i < 200; ++i) {
+    std::string payload = "{\"i\":" + std::to_string(i) + (i % 7 == 0 ? ",\"fail\":true}" : "}");
+    if (i % 2 == 0) {
+      resources.push_back(std::string(kArn) + "fn");
+      params.push_back(parse(payload));
+    } else {
+      resources.push_back(kInvoke);
+      params.push_back(parse(R"({"FunctionName":"fn","Payload":)" + payload + "}"));
+    }
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  EXPECT_EQ(server.connections(), 1);
+  resources.push_back(std::string(kArn) + "missing");
+  params.push_back(parse("{}"));
+  std::vector<TaskRequest> requests(resources.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    requests[i].resource = resources[i];
+    requests[i].parameters = params[i];
+  }
+  std::vector<TaskResult> results(requests.size());
+  ex.invoke_all(requests, results);
+  for (int i = 0; i < 200; ++i) {
+    const TaskResult& r = results[i];
+    if (i % 7 == 0) {
+      ASSERT_FALSE(r.ok) << i;
+      EXPECT_EQ(r.error, "Custom.Odd");
+      continue;
+    }
+    ASSERT_TRUE(r.ok) << i << " " << r.cause;
+    std::string got = R"({"got":{"i":)" + std::to_string(i) + "}}";
+    if (i % 2 == 0) EXPECT_EQ(r.output.dump(), got);
+    else EXPECT_EQ(r.output.find("Payload")->dump(), got);
+  }
+  EXPECT_EQ(results[200].error, "Lambda.ResourceNotFoundException");
+  EXPECT_EQ(server.requests(), 200);
+  EXPECT_LE(server.connections(), ex.options().max_concurrent_calls);
+}
+
+// Calls of one batch overlap, as Lambda invocations from a Map do: each call here only
+// succeeds once another call is in flight at the same time.
+TEST(LambdaExecutor, BatchCallsRunConcurrently) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int arrived = 0;
+  TestHttpServer server([&](const HttpRequest&) {
+    std::unique_lock<std::mutex> lock(mu);
+    ++arrived;
+    cv.notify_all();
+    bool together = cv.wait_for(lock, std::chrono::seconds(10), [&] { return arrived >= 2; });
+    return together ? HttpResponse{200, R"({"together":true})"} : HttpResponse{500, "alone"};
+  });
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("sg-concurrent-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  // The command waits (up to 10 s) until both processes have announced themselves.
+  std::string wait_for_two = "sh -c 'touch " + dir.string() + "/$$; i=0; while [ $(ls " + dir.string() +
+                             " | wc -l) -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+                             "echo \"{\\\"seen\\\":$(ls " + dir.string() + " | wc -l)}\"'";
+  auto ex = executor({"http=" + server.url(), "cmd=" + wait_for_two});
+  for (const std::string name : {"http", "cmd"}) {
+    std::string resource = std::string(kArn) + name;
+    std::vector<TaskRequest> requests(2);
+    for (auto& r : requests) {
+      r.resource = resource;
+      r.parameters = parse("{}");
+    }
+    std::vector<TaskResult> results(2);
+    ex.invoke_all(requests, results);
+    for (const TaskResult& r : results) {
+      ASSERT_TRUE(r.ok) << name << ": " << r.cause;
+      EXPECT_EQ(r.output.dump(), name == "http" ? R"({"together":true})" : R"({"seen":2})");
+    }
+  }
+  fs::remove_all(dir);
 }
 
 TEST(LambdaResponse, HttpDateAndRequestIds) {

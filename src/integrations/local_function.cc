@@ -1,5 +1,6 @@
 #include "integrations/local_function.h"
 
+#include "common/parallel_for.h"
 #include "json/parse.h"
 
 namespace sg::integrations {
@@ -29,6 +30,11 @@ std::string_view tail_utf8(std::string_view text, size_t max) {
   size_t start = text.size() - max;
   while (start < text.size() && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) ++start;
   return text.substr(start);
+}
+
+void LocalFunction::call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,
+                             size_t width) {
+  parallel_for(calls.size(), width, [&](size_t i) { outcomes[i] = call(calls[i]); });
 }
 
 FunctionOutcome interpret_payload(std::string_view payload, bool flagged_function_error,

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -59,6 +60,9 @@ class LocalFunction {
  public:
   virtual ~LocalFunction() = default;
   virtual FunctionOutcome call(const FunctionCall& call) = 0;
+  // Makes every call (outcomes[i] for calls[i]) with up to `width` of them in flight at
+  // once, and returns when all are done. The default runs call() on up to `width` threads.
+  virtual void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width);
 };
 
 // Applies the outcome rules above to a payload the function returned. `who` names the

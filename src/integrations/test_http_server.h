@@ -5,6 +5,8 @@
 //   unless the client or the response asks to close. Bodies need Content-Length (what
 //   libcurl sends for POSTFIELDS); no chunked requests.
 // - The handler runs on the connection's thread; it may sleep to simulate slow functions.
+//   Pipelined requests are answered in order. A response may be raw bytes (chunked,
+//   HTTP/1.0) or a dropped connection.
 // - connections() counts accepted connections (to check keep-alive reuse), requests() the
 //   requests served.
 // - The destructor stops accepting, shuts every connection down and joins all threads.
@@ -55,6 +57,8 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Length
   bool close = false;                                        // close the connection after this response
+  std::string raw;     // when set: sent as-is instead of the fields above (chunked, HTTP/1.0, ...)
+  bool drop = false;   // close the connection without answering
 };
 
 class TestHttpServer {
@@ -99,6 +103,12 @@ class TestHttpServer {
     return "http://127.0.0.1:" + std::to_string(port_) + std::string(path);
   }
   int connections() const { return connections_.load(); }
+  // Closes every open client connection (as a server dropping idle keep-alive connections).
+  void drop_connections() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (int fd : client_fds_)
+      if (fd >= 0) ::shutdown(fd, SHUT_RDWR);
+  }
   int requests() const { return requests_.load(); }
 
  private:
@@ -128,6 +138,11 @@ class TestHttpServer {
       if (!read_request(fd, buf, req)) break;
       ++requests_;
       HttpResponse resp = handler_(req);
+      if (resp.drop) break;
+      if (!resp.raw.empty()) {
+        if (!write_all(fd, resp.raw) || resp.close) break;
+        continue;
+      }
       bool close = resp.close || req.header("Connection") == "close";
       std::string out = "HTTP/1.1 " + std::to_string(resp.status) + " " + reason(resp.status) + "\r\n";
       for (const auto& [k, v] : resp.headers) out += k + ": " + v + "\r\n";

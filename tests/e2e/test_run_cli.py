@@ -90,7 +90,10 @@ class Seed002RollingRestart(unittest.TestCase):
         # i-2 needs two retries (up at 300 s); i-4 starts at 240 and is up at 300.
         self.assertEqual(duration_seconds(events), 300.0)
         deregistered = [c["event"]["InstanceId"] for c in calls if c["action"] == "deregister"]
-        self.assertEqual(deregistered, ["i-1", "i-2", "i-3", "i-4"])
+        # i-1 and i-2 run concurrently (their calls may interleave, as on AWS); i-3 and
+        # i-4 only start once a slot frees up.
+        self.assertEqual(sorted(deregistered[:2]), ["i-1", "i-2"])
+        self.assertEqual(deregistered[2:], ["i-3", "i-4"])
         self.assertEqual([c["action"] for c in calls][0], "disable-alarms")
         self.assertEqual([c["action"] for c in calls][-1], "enable-alarms")
         self.assertEqual(sum(1 for c in calls if c["action"] == "check"), 4 + 2 + 1)
