@@ -2,6 +2,8 @@
 // ResultPath assignment. Parsing lives in jsonpath_parser.cc, evaluation in jsonpath_eval.cc.
 #include "json/jsonpath.h"
 
+#include <array>
+
 #include "json/jsonpath_ast.h"
 
 namespace sg::json {
@@ -129,8 +131,18 @@ Result<Value> JsonPath::assign(const Value& root, Value value) const {
   }
   if (n == 0) return value;
   // parents[i] is the node step i writes into; missing intermediates become new objects.
-  std::vector<Value> parents(n);
-  std::vector<size_t> positions(n, 0);
+  // Short paths (nearly all ResultPaths) keep their scratch on the stack.
+  constexpr size_t kInline = 8;
+  std::array<Value, kInline> parents_inline;
+  std::array<size_t, kInline> positions_inline{};
+  std::vector<Value> parents_heap;
+  std::vector<size_t> positions_heap;
+  if (n > kInline) {
+    parents_heap.resize(n);
+    positions_heap.assign(n, 0);
+  }
+  Value* parents = n > kInline ? parents_heap.data() : parents_inline.data();
+  size_t* positions = n > kInline ? positions_heap.data() : positions_inline.data();
   Value cur = root;
   bool missing = false;
   for (size_t i = 0; i < n; ++i) {
@@ -151,20 +163,23 @@ Result<Value> JsonPath::assign(const Value& root, Value value) const {
       else
         missing = true;
     } else {
-      std::string idx(1, '[');
-      idx.append(std::to_string(st.indexes[0])).push_back(']');
+      auto idx = [&] {
+        std::string text(1, '[');
+        text.append(std::to_string(st.indexes[0])).push_back(']');
+        return text;
+      };
       if (missing) {
         return match_failure("The path " + path_detail::eval_path(c, i) + " does not exist, so the index " +
-                             idx + " cannot be set");
+                             idx() + " cannot be set");
       }
       if (!cur.is_array()) {
         return match_failure("The path " + path_detail::eval_path(c, i) + " is " + describe(cur) +
-                             ", not an array, so the index " + idx + " cannot be set");
+                             ", not an array, so the index " + idx() + " cannot be set");
       }
       int64_t len = static_cast<int64_t>(cur.size());
       int64_t k = st.indexes[0] < 0 ? len + st.indexes[0] : st.indexes[0];
       if (k < 0 || k >= len) {
-        return match_failure("The index " + idx + " is outside the array at " + path_detail::eval_path(c, i) +
+        return match_failure("The index " + idx() + " is outside the array at " + path_detail::eval_path(c, i) +
                              " (length " + std::to_string(len) + ")");
       }
       parents[i] = cur;

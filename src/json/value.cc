@@ -2,6 +2,7 @@
 #include "json/value.h"
 
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -58,8 +59,10 @@ struct ObjectNode : Node {
   }
   const Value* find(std::string_view key) const noexcept {
     if (index.empty()) {
-      for (const Member& m : members)
-        if (m.name() == key) return &m.value;
+      for (const Member& m : members) {
+        std::string_view name = m.name();
+        if (name.size() == key.size() && (key.empty() || name[0] == key[0]) && name == key) return &m.value;
+      }
       return nullptr;
     }
     size_t cap = index.size();
@@ -216,10 +219,34 @@ Value Value::with_item(size_t index, Value v) const {
 
 namespace {
 
+// Whether any of the 8 bytes in `w` needs escaping (< 0x20, '"' or '\\'): the classic
+// has-zero-byte test applied to w, w ^ '"' and w ^ '\\', and a has-less-than test.
+inline bool word_needs_escape(uint64_t w) noexcept {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  uint64_t control = (w - kOnes * 0x20) & ~w;
+  uint64_t zero_q = (quote - kOnes) & ~quote, zero_b = (backslash - kOnes) & ~backslash;
+  return ((control | zero_q | zero_b) & kHighs) != 0;
+}
+
+
+// Bytes `from`..`from+count-1` of the word kept, the others replaced by 'a' (which needs no
+// escaping).
+inline uint64_t keep_bytes(uint64_t w, size_t from, size_t count) noexcept {
+  if (count == 0) return 0x0101010101010101ull * 'a';
+  uint64_t span = count >= 8 ? ~0ull : ((1ull << (8 * count)) - 1);
+  uint64_t mask = span << (8 * from);
+  return (w & mask) | (~mask & (0x0101010101010101ull * 'a'));
+}
+
 size_t int_size(int64_t i) noexcept {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, i);
-  return static_cast<size_t>(r.ptr - buf);
+  uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
+  size_t n = i < 0 ? 2 : 1;
+  while (u >= 10) {
+    u /= 10;
+    ++n;
+  }
+  return n;
 }
 
 }  // namespace
@@ -234,7 +261,17 @@ size_t Value::json_size() const noexcept {
       format_java_double(as_double(), s);
       return s.size();
     }
-    case Tag::kShortString: return json_string_size(as_string());
+    case Tag::kShortString: {
+      // Characters sit in bytes 2..2+len of raw_: test them in two words, without a loop.
+      size_t len = raw_[1];
+      uint64_t w0, w1;
+      std::memcpy(&w0, raw_, 8);
+      std::memcpy(&w1, raw_ + 8, 8);
+      size_t in_first = len < 6 ? len : 6;
+      if (!word_needs_escape(keep_bytes(w0, 2, in_first)) && !word_needs_escape(keep_bytes(w1, 0, len - in_first)))
+        return len + 2;
+      return json_string_size(as_string());
+    }
     default: break;
   }
   const detail::Node* n = heap();
@@ -301,9 +338,17 @@ inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == 
 
 }  // namespace
 
+
 size_t json_string_size(std::string_view s) noexcept {
   size_t n = 2 + s.size();
-  for (unsigned char c : s) {
+  // Most strings need no escaping: prove it eight bytes at a time.
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (word_needs_escape(w)) break;
+  }
+  for (unsigned char c : s.substr(i)) {
     if (!needs_escape(c)) continue;
     switch (c) {
       case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': n += 1; break;

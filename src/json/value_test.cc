@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "json/parse.h"
 
 namespace sg::json {
@@ -116,6 +118,37 @@ TEST(Parse, LargeDocumentsKeepOrderAndNumbers) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->size(), 20000u);
   EXPECT_EQ(r->dump(), text);
+}
+
+}  // namespace
+}  // namespace sg::json
+
+namespace sg::json {
+namespace {
+
+// json_size() is what the 256 KiB payload limit counts: it must equal the serialised
+// length for every kind of string (escapes anywhere, UTF-8, control bytes) and number.
+TEST(JsonSize, EqualsTheSerialisedLength) {
+  std::vector<std::string> strings = {"", "a", "plain ascii text", "quote\" here", "back\\slash",
+                                      "tab\tnew\nline", std::string("nul\0byte", 8), "\x01\x1f", "caf\xc3\xa9 \xe2\x82\xac",
+                                      "exactly8", "sixteen chars!!!", "late escape at the end of a long string\"",
+                                      "\x7f del is not escaped"};
+  for (size_t pos = 0; pos < 20; ++pos) {
+    std::string s(20, 'x');
+    s[pos] = '"';
+    strings.push_back(s);
+    s[pos] = '\x05';
+    strings.push_back(s);
+  }
+  for (const std::string& s : strings) {
+    Value v = Value::string(s);
+    EXPECT_EQ(v.json_size(), v.dump().size()) << s;
+  }
+  for (int64_t i : {int64_t{0}, int64_t{7}, int64_t{-7}, int64_t{10}, int64_t{-10}, int64_t{99}, int64_t{100},
+                    std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min()}) {
+    Value v = Value::integer(i);
+    EXPECT_EQ(v.json_size(), v.dump().size()) << i;
+  }
 }
 
 }  // namespace
