@@ -15,7 +15,6 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIX = os.path.join(HERE, "fixtures")
 BIN = os.environ.get("STEPGUARD_BIN") or os.path.join(HERE, "..", "..", "build", "stepguard")
-SHARED = os.environ.get("STEPGUARD_SHARED_DIR") or os.path.join(HERE, "..", "..", "..", "shared")
 ACCT = "arn:aws:lambda:us-east-1:123456789012:function:"
 
 
@@ -130,7 +129,9 @@ class RunCli(unittest.TestCase):
         self.tmp.cleanup()
 
     def test_succeeded_execution_prints_output_on_one_line(self):
-        code, out, err = stepguard("run", f"{SHARED}/bench/workloads/cli-trivial.asl.json")
+        path = self.write("hello.json", '{"StartAt":"Hello","States":{"Hello":{"Type":"Pass",'
+                                        '"Result":{"hello":"world"},"End":true}}}')
+        code, out, err = stepguard("run", path)
         self.assertEqual((code, out), (0, '{"hello":"world"}\n'), err)
 
     def test_failed_execution_prints_error_and_cause_and_exits_2(self):
@@ -148,7 +149,8 @@ class RunCli(unittest.TestCase):
         self.assertIn("/States/A/Next", err)
 
     def test_invalid_input_exits_1(self):
-        code, out, err = stepguard("run", f"{SHARED}/bench/workloads/cli-trivial.asl.json", "--input", "not json")
+        path = self.write("pass.json", '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}')
+        code, out, err = stepguard("run", path, "--input", "not json")
         self.assertEqual(code, 1)
         self.assertIn("Invalid State Machine Execution Input", err)
 
@@ -182,7 +184,7 @@ class RunCli(unittest.TestCase):
         self.assertIn("JSONata", err)
 
     def test_validate_reports_and_exits(self):
-        good = f"{SHARED}/bench/workloads/pass-chain-100.asl.json"
+        good = os.path.join(HERE, "..", "..", "examples", "hello-world.asl.json")
         bad = self.write("bad.json", '{"StartAt":"A","States":{"A":{"Type":"Pass"}}}')
         code, out, _ = stepguard("validate", good)
         self.assertEqual(code, 0)
