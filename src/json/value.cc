@@ -239,6 +239,12 @@ inline uint64_t keep_bytes(uint64_t w, size_t from, size_t count) noexcept {
   return (w & mask) | (~mask & (0x0101010101010101ull * 'a'));
 }
 
+[[gnu::noinline]] size_t double_size(double d) noexcept {
+  std::string s;
+  format_java_double(d, s);
+  return s.size();
+}
+
 size_t int_size(int64_t i) noexcept {
   uint64_t u = i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i);
   size_t n = i < 0 ? 2 : 1;
@@ -256,11 +262,7 @@ size_t Value::json_size() const noexcept {
     case Tag::kNull: return 4;
     case Tag::kBool: return as_bool() ? 4 : 5;
     case Tag::kInt: return int_size(as_int());
-    case Tag::kDouble: {
-      std::string s;
-      format_java_double(as_double(), s);
-      return s.size();
-    }
+    case Tag::kDouble: return double_size(as_double());
     case Tag::kShortString: {
       // Characters sit in bytes 2..2+len of raw_: test them in two words, without a loop.
       size_t len = raw_[1];
@@ -341,20 +343,24 @@ inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == 
 
 size_t json_string_size(std::string_view s) noexcept {
   size_t n = 2 + s.size();
-  // Most strings need no escaping: prove it eight bytes at a time.
+  // Most bytes need no escaping: skip them eight at a time; look closer only at words
+  // that hold an escape.
+  auto escaped_extra = [](unsigned char c) -> size_t {
+    if (!needs_escape(c)) return 0;
+    switch (c) {
+      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': return 1;
+      default: return 5;
+    }
+  };
+  const char* p = s.data();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    if (word_needs_escape(w)) break;
+    std::memcpy(&w, p + i, 8);
+    if (!word_needs_escape(w)) continue;
+    for (size_t k = 0; k < 8; ++k) n += escaped_extra(static_cast<unsigned char>(p[i + k]));
   }
-  for (unsigned char c : s.substr(i)) {
-    if (!needs_escape(c)) continue;
-    switch (c) {
-      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': n += 1; break;
-      default: n += 5;
-    }
-  }
+  for (; i < s.size(); ++i) n += escaped_extra(static_cast<unsigned char>(p[i]));
   return n;
 }
 
