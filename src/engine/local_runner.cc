@@ -95,6 +95,7 @@ class Runner {
 
   void dispatch(Frame* f, Action a);
   void enter_state(Frame* f, bool retry);
+  Step begin_state(Frame* f, bool retry);
   void handle(Frame* f, Step step);
   void run_task(Frame* f, const Step& step);
   void flush_tasks();
@@ -269,6 +270,11 @@ void Runner::dispatch(Frame* f, Action a) {
 }
 
 void Runner::enter_state(Frame* f, bool retry) {
+  handle(f, begin_state(f, retry));
+}
+
+// Records the entry (or retry) of the frame's current state and runs its pure part.
+Step Runner::begin_state(Frame* f, bool retry) {
   const State& s = *f->state;
   ++result_.transitions;
   if (!retry) {
@@ -285,7 +291,7 @@ void Runner::enter_state(Frame* f, bool retry) {
   if (s.type == asl::StateType::kTask && s.pattern == asl::IntegrationPattern::kWaitForTaskToken)
     f->entry.task_token = new_token();
   asl::StateRoots roots(ex_, f->entry, f->input);
-  handle(f, asl::enter(s, f->input, roots, f->entry, *entropy_, now_));
+  return asl::enter(s, f->input, roots, f->entry, *entropy_, now_);
 }
 
 // Applies steps until the frame blocks or finishes. Pure-state chains loop here without
@@ -298,19 +304,7 @@ void Runner::handle(Frame* f, Step step) {
         f->last_event = events_.state_exited(f->last_event, now_, s, step.value);
         f->state = step.next;
         f->input = std::move(step.value);
-        const State& n = *f->state;
-        ++result_.transitions;
-        f->retry_attempts.clear();
-        f->entry.retry_count = 0;
-        f->entry.entered_time_ms = now_;
-        f->entry.state_name = n.name;
-        f->last_event = events_.state_entered(f->last_event, now_, n, f->input);
-        f->entry.entered_event_id = f->last_event;
-        f->entry.task_token.clear();
-        if (n.type == asl::StateType::kTask && n.pattern == asl::IntegrationPattern::kWaitForTaskToken)
-          f->entry.task_token = new_token();
-        asl::StateRoots roots(ex_, f->entry, f->input);
-        step = asl::enter(n, f->input, roots, f->entry, *entropy_, now_);
+        step = begin_state(f, false);
         continue;
       }
       case Step::Kind::kEnd:

@@ -186,6 +186,17 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
     c.waiting.clear();
     return again;
   };
+  // The parsed response answers the oldest request waiting on the connection.
+  auto answer_front = [&](Conn& c) {
+    size_t i = c.waiting.front();
+    c.waiting.pop_front();
+    PipelinedResponse r;
+    r.kind = PipelinedResponse::Kind::kResponse;
+    r.status = c.parser.status();
+    r.function_error = c.parser.function_error();
+    r.body = std::move(c.parser.body());
+    finish(i, std::move(r));
+  };
   auto fail_waiting = [&](Conn& c, const std::string& message) {
     for (size_t i : c.waiting) finish(i, transport_error(message));
     c.waiting.clear();
@@ -335,17 +346,10 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
           c.in_off += c.parser.feed(std::string_view(c.in).substr(c.in_off));
           if (c.parser.failed()) break;
           if (!c.parser.done()) continue;
-          size_t i = c.waiting.front();
-          c.waiting.pop_front();
           c.answered = true;
           c.lone = false;
-          PipelinedResponse r;
-          r.kind = PipelinedResponse::Kind::kResponse;
-          r.status = c.parser.status();
-          r.function_error = c.parser.function_error();
-          r.body = std::move(c.parser.body());
           bool keep = c.parser.keep_alive();
-          finish(i, std::move(r));
+          answer_front(c);
           c.parser.reset();
           if (!keep) {  // the server processes nothing after this response
             kill(c);
@@ -357,14 +361,7 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
         if (!c.dead && eof) {
           c.parser.finish_at_eof();
           if (c.parser.done() && !c.waiting.empty()) {
-            size_t i = c.waiting.front();
-            c.waiting.pop_front();
-            PipelinedResponse r;
-            r.kind = PipelinedResponse::Kind::kResponse;
-            r.status = c.parser.status();
-            r.function_error = c.parser.function_error();
-            r.body = std::move(c.parser.body());
-            finish(i, std::move(r));
+            answer_front(c);
             kill(c);
             requeue(c, true);
           } else {
