@@ -376,6 +376,10 @@ void Runner::flush_tasks() {
   task_results_.clear();
   task_results_.resize(requests.size());
   opt_.tasks->invoke_all(requests, task_results_);
+  if (opt_.real_time) {  // tasks take wall time: the clock moves on with them
+    auto elapsed = std::chrono::steady_clock::now() - wall_start_;
+    now_ = std::max(now_, start_ + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+  }
   std::vector<TaskResult> results;
   results.swap(task_results_);
   for (size_t i = 0; i < frames.size() && !done_; ++i) {

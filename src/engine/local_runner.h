@@ -1,6 +1,7 @@
 // The in-process runner behind `stepguard run`, the benchmarks and the library API: runs
 // one execution of a loaded state machine to its end, on a virtual clock (Wait and Retry
-// intervals cost no wall time unless real_time is set).
+// intervals cost no wall time unless real_time is set). In virtual time a task takes no
+// time; with real_time the clock follows the wall clock, tasks included.
 //
 // It drives the pure interpreter (asl/interpreter.h) as a discrete-event simulation:
 // Parallel branches and Map iterations advance concurrently in virtual time, respecting

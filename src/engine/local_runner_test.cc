@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <span>
+#include <thread>
 #include <map>
 
 #include "asl/state_machine.h"
@@ -574,6 +575,29 @@ TEST(Runner, MaxConcurrencyLimitsTheBatch) {
   // Items 1 and 2 together; item 3 starts when a slot frees at 1 s, retries at 2 s.
   EXPECT_EQ(tasks.batches, (std::vector<size_t>{2, 2, 1, 1}));
   EXPECT_EQ(r.result.duration_ms, 2000);
+}
+
+// With --real-time the clock follows the wall clock, so a slow task shows in the
+// execution's duration; in virtual time it takes none.
+TEST(Runner, RealTimeRunsCountTheTasksTime) {
+  for (bool real : {false, true}) {
+    ScriptedTasks tasks;
+    tasks.on(kLambdaArn, [](const TaskRequest&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      return TaskResult::success(Value::integer(1));
+    });
+    auto sm = asl::load_state_machine(
+        J(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(","End":true}}})"));
+    ASSERT_TRUE(sm.ok());
+    RunOptions opt;
+    opt.tasks = &tasks;
+    opt.real_time = real;
+    opt.start_time_ms = 1700000000000;
+    RunResult r = run_local(**sm, opt);
+    ASSERT_EQ(r.status, ExecutionStatus::kSucceeded);
+    if (real) EXPECT_GE(r.duration_ms, 150);
+    else EXPECT_EQ(r.duration_ms, 0);
+  }
 }
 
 }  // namespace
