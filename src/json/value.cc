@@ -172,8 +172,7 @@ bool Value::integral_value(int64_t* out) const noexcept {
   return true;
 }
 
-std::string_view Value::as_string() const noexcept {
-  if (tag() == Tag::kShortString) return {reinterpret_cast<const char*>(raw_ + 2), raw_[1]};
+std::string_view Value::heap_string() const noexcept {
   if (tag() == Tag::kHeapString) return static_cast<const StringNode*>(heap())->s;
   return {};
 }
@@ -257,7 +256,7 @@ size_t int_size(int64_t i) noexcept {
 
 }  // namespace
 
-size_t Value::json_size() const noexcept {
+size_t Value::measure_json_size() const noexcept {
   switch (tag()) {
     case Tag::kNull: return 4;
     case Tag::kBool: return as_bool() ? 4 : 5;

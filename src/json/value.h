@@ -104,7 +104,10 @@ class Value {
   }
   // True when the number is integral and fits int64 (1.0 counts); sets *out.
   bool integral_value(int64_t* out) const noexcept;
-  std::string_view as_string() const noexcept;
+  std::string_view as_string() const noexcept {
+    if (tag() == Tag::kShortString) return {reinterpret_cast<const char*>(raw_ + 2), raw_[1]};
+    return heap_string();
+  }
 
   // Arrays. items() is empty for non-arrays.
   std::span<const Value> items() const noexcept;
@@ -120,8 +123,15 @@ class Value {
   Value with_member(std::string_view key, Value v) const;  // replaces in place or appends
   Value with_item(size_t index, Value v) const;
 
-  // Bytes of the compact serialisation (O(1) for containers and long strings).
-  size_t json_size() const noexcept;
+  // Bytes of the compact serialisation (O(1) for containers and long strings once
+  // measured: the first call on a node measures it, later ones read the cached figure).
+  size_t json_size() const noexcept {
+    if (is_heap()) {
+      size_t cached = heap()->json_size.load(std::memory_order_relaxed);
+      if (cached != detail::Node::kUnknownSize) return cached;
+    }
+    return measure_json_size();
+  }
 
   // Compact serialisation (no spaces), Jackson-compatible escaping and number format.
   std::string dump() const;
@@ -137,6 +147,8 @@ class Value {
   const void* identity() const noexcept { return is_heap() ? heap() : nullptr; }
 
  private:
+  size_t measure_json_size() const noexcept;
+  std::string_view heap_string() const noexcept;  // kHeapString's text, else empty
   enum class Tag : uint8_t {
     kNull, kBool, kInt, kDouble, kShortString, kHeapString, kArray, kObject
   };
