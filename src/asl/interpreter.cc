@@ -88,8 +88,15 @@ Step finish(const State& s, const Value& raw, const Value& result, const json::P
   return transition(s, std::move(out));
 }
 
-// Resolves a TimeoutSeconds/HeartbeatSeconds style number.
-bool resolve_int(const DynamicInt& d, const json::PathRoots& roots, std::optional<int64_t>* out, std::string* err) {
+// A value as AWS quotes it in "refers to value \"...\"" causes: strings bare, the rest as JSON.
+std::string quoted_value(const Value& v) { return v.is_string() ? std::string(v.as_string()) : v.dump(); }
+
+// Resolves a number given inline or by a `<field>Path` (MaxConcurrencyPath, TimeoutSecondsPath,
+// ...), with AWS's cause for a value that is not an integer (AWS-observed for
+// MaxConcurrencyPath; the same shape is used for the others). With `positive`, zero and
+// negative values are refused the same way (AWS requires positive timeouts).
+bool resolve_int(const DynamicInt& d, std::string_view field, bool positive, const json::PathRoots& roots,
+                 std::optional<int64_t>* out, std::string* err) {
   if (d.value) { *out = d.value; return true; }
   if (!d.path) return true;
   auto r = d.path->evaluate_in(roots);
@@ -98,8 +105,14 @@ bool resolve_int(const DynamicInt& d, const json::PathRoots& roots, std::optiona
     return false;
   }
   int64_t n;
-  if (!r->integral_value(&n)) {
-    *err = "The value of '" + d.path->text() + "' is not an integer: " + r->dump();
+  if (!r->is_number() || !r->integral_value(&n)) {
+    *err = "The " + std::string(field) + "Path field refers to value \"" + quoted_value(*r) +
+           "\" which is not a valid integer: " + d.path->text();
+    return false;
+  }
+  if (positive && n <= 0) {
+    *err = "The " + std::string(field) + "Path field refers to value \"" + quoted_value(*r) +
+           "\" which is not a valid positive integer: " + d.path->text();
     return false;
   }
   *out = n;
@@ -184,12 +197,8 @@ Step enter_map(const State& s, const Value& eff, StateRoots& roots, const StateE
   step.kind = Step::Kind::kMap;
   std::string err;
   std::optional<int64_t> mc;
-  if (!resolve_int(s.max_concurrency, roots, &mc, &err)) {
-    if (err.starts_with("The value"))
-      err = "The MaxConcurrencyPath field refers to value \"" + roots.input().dump() + "\" which is not a valid integer: " +
-            s.max_concurrency.path->text();
+  if (!resolve_int(s.max_concurrency, "MaxConcurrency", false, roots, &mc, &err))
     return runtime_error(entry, errors::kRuntime, err);
-  }
   step.max_concurrency = mc.value_or(0);
   if (step.max_concurrency < 0) return runtime_error(entry, errors::kRuntime, "MaxConcurrency cannot be negative.");
   step.tolerated_failure_percentage = s.tolerated_failure_percentage;
@@ -197,14 +206,14 @@ Step enter_map(const State& s, const Value& eff, StateRoots& roots, const StateE
     auto r = s.tolerated_failure_percentage_path->evaluate_in(roots);
     if (!r || !r->is_number())
       return runtime_error(entry, errors::kRuntime,
-                           "The ToleratedFailurePercentagePath field refers to value \"" + (r ? r->dump() : std::string()) +
+                           "The ToleratedFailurePercentagePath field refers to value \"" + (r ? quoted_value(*r) : std::string()) +
                                "\" which is not a valid float: " + s.tolerated_failure_percentage_path->text());
     step.tolerated_failure_percentage = r->as_double();
   }
   if (step.tolerated_failure_percentage &&
       (*step.tolerated_failure_percentage < 0 || *step.tolerated_failure_percentage > 100))
     return runtime_error(entry, errors::kRuntime, "ToleratedFailurePercentage must be between 0 and 100.");
-  if (!resolve_int(s.tolerated_failure_count, roots, &step.tolerated_failure_count, &err))
+  if (!resolve_int(s.tolerated_failure_count, "ToleratedFailureCount", false, roots, &step.tolerated_failure_count, &err))
     return runtime_error(entry, errors::kRuntime, err);
   if (step.tolerated_failure_count && *step.tolerated_failure_count < 0)
     return runtime_error(entry, errors::kRuntime, "ToleratedFailureCount cannot be negative.");
@@ -325,8 +334,8 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
       step.kind = Step::Kind::kTask;
       std::string e;
       roots.set_input(eff);
-      if (!resolve_int(s.timeout_seconds, roots, &step.timeout_seconds, &e) ||
-          !resolve_int(s.heartbeat_seconds, roots, &step.heartbeat_seconds, &e))
+      if (!resolve_int(s.timeout_seconds, "TimeoutSeconds", true, roots, &step.timeout_seconds, &e) ||
+          !resolve_int(s.heartbeat_seconds, "HeartbeatSeconds", true, roots, &step.heartbeat_seconds, &e))
         return runtime_error(entry, errors::kRuntime, e);
       step.value = std::move(params);
       return step;

@@ -377,6 +377,14 @@ class Loader {
     const Value* proc = st.find("ItemProcessor");
     if (!proc) proc = st.find("Iterator");
     if (!proc || !proc->is_object()) return bad("Map '" + s.name + "' needs an ItemProcessor");
+    // A valid definition for AWS, but never run as if it were inline: its batching, item
+    // readers and result writers would be silently skipped.
+    if (const Value* pc = proc->find("ProcessorConfig")) {
+      if (const Value* mode = pc->find("Mode"); mode && mode->is_string() && mode->as_string() == "DISTRIBUTED")
+        return Error{"UNSUPPORTED_FEATURE", "Map state '" + s.name +
+                                                "' is a Distributed Map (ProcessorConfig Mode 'DISTRIBUTED'), "
+                                                "which stepguard does not run yet"};
+    }
     s.processor = std::make_unique<StateContainer>();
     Status ps = load_container(*proc, *s.processor, "/States/" + s.name + "/ItemProcessor");
     if (!ps.ok()) return ps;

@@ -234,10 +234,20 @@ std::vector<Diagnostic> run(const json::Value& definition, const ValidateOptions
 
 }  // namespace
 
+// The definition limit counts characters as Java does (UTF-16 code units), not bytes.
+static size_t utf16_length(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte
+    n += c >= 0xF0 ? 2 : 1;            // 4-byte sequences are surrogate pairs
+  }
+  return n;
+}
+
 std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts) {
+  // AWS-observed: an empty definition is a schema failure, not MISSING_DESCRIPTION.
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    return {
-        Diagnostic{Severity::kError, "MISSING_DESCRIPTION", "Received a null or empty workflow input.", ""}};
+    return {Diagnostic{Severity::kError, validator_detail::kSchema, "Definition must be a valid JSON object", ""}};
   json::ParseErrorPosition where;
   Result<json::Value> doc = json::parse_json(text, &where);
   if (!doc) {
@@ -251,7 +261,7 @@ std::vector<Diagnostic> validate_definition_text(std::string_view text, const Va
         Diagnostic{Severity::kError, "INVALID_JSON_DESCRIPTION", message + "\n at " + location, location}};
   }
   std::vector<Diagnostic> out;
-  if (text.size() > opts.max_definition_bytes) {
+  if (utf16_length(text) > opts.max_definition_bytes) {
     out.push_back(
         Diagnostic{Severity::kError, validator_detail::kSchema,
                    "1 validation error detected: Value at 'definition' failed to satisfy constraint: "

@@ -1,5 +1,7 @@
 #include "cli/definition_file.h"
 
+#include "json/parse.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -24,6 +26,39 @@ bool looks_like_yaml(const std::string& path, const std::string& text) {
   if (ends(".json")) return false;
   size_t i = text.find_first_not_of(" \t\r\n");
   return i != std::string::npos && text[i] != '{' && text[i] != '[';
+}
+
+std::vector<asl::Diagnostic> check_definition(const std::string& path, const std::string& text,
+                                              const asl::ValidateOptions& opts, json::Value* doc) {
+  bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank || !looks_like_yaml(path, text)) {
+    std::vector<asl::Diagnostic> diags = asl::validate_definition_text(text, opts);
+    if (doc && !blank) {
+      auto parsed = json::parse_json(text);
+      if (parsed) *doc = std::move(parsed).value();
+    }
+    return diags;
+  }
+  Result<json::Value> parsed = json::parse_yaml(text);
+  if (!parsed) {
+    return {asl::Diagnostic{asl::Severity::kError, "INVALID_JSON_DESCRIPTION", parsed.error().message, ""}};
+  }
+  std::vector<asl::Diagnostic> diags = asl::validate_definition(*parsed, opts);
+  if (doc) *doc = std::move(parsed).value();
+  return diags;
+}
+
+void print_diagnostics(std::ostream& out, const std::string& file, const std::vector<asl::Diagnostic>& diags) {
+  for (const asl::Diagnostic& d : diags) {
+    std::string message = d.message;
+    std::string tail = "\n at " + d.location;
+    if (!d.location.empty() && message.size() > tail.size() && message.ends_with(tail))
+      message.resize(message.size() - tail.size());
+    for (char& c : message)
+      if (c == '\n') c = ' ';
+    out << file << (d.location.empty() ? "" : ":" + d.location) << ": "
+        << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": " << message << "\n";
+  }
 }
 
 }  // namespace sg::cli

@@ -1,7 +1,13 @@
-// Reading definition and input files for the CLI: JSON or YAML by extension or content.
+// Reading and checking definition files for the CLI: JSON or YAML by extension or
+// content, validated the way AWS validates them, diagnostics printed one per line.
 #pragma once
 
+#include <ostream>
 #include <string>
+#include <vector>
+
+#include "asl/diagnostics.h"
+#include "asl/validator.h"
 
 #include "common/result.h"
 #include "json/value.h"
@@ -13,5 +19,15 @@ Result<std::string> read_file(const std::string& path);
 
 // True for .yaml/.yml files, or text whose first non-blank character is not '{' or '['.
 bool looks_like_yaml(const std::string& path, const std::string& text);
+
+// Parses and validates a definition file's text. `doc`, when given, receives the parsed
+// document (null when the text does not parse).
+std::vector<asl::Diagnostic> check_definition(const std::string& path, const std::string& text,
+                                              const asl::ValidateOptions& opts, json::Value* doc = nullptr);
+
+// One line per diagnostic: `FILE:LOCATION: error|warning CODE: message` (`FILE: ...` when
+// there is no location); a message repeating its location at its end (the JSON syntax
+// error's "\n at [Source: ...]") shows it once, and line breaks become spaces.
+void print_diagnostics(std::ostream& out, const std::string& file, const std::vector<asl::Diagnostic>& diags);
 
 }  // namespace sg::cli

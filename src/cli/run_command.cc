@@ -65,29 +65,33 @@ int run_command(const std::vector<std::string>& args) {
 
   auto text = read_file(file);
   if (!text) return usage_error(text.error().message);
-  Result<json::Value> def = looks_like_yaml(file, *text) ? json::parse_yaml(*text) : json::parse_json(*text);
-  std::vector<asl::Diagnostic> diags;
-  if (!def) {
-    diags = asl::validate_definition_text(*text);
-  } else {
-    diags = asl::validate_definition(*def);
-  }
-  bool errors = !def.ok() || asl::has_errors(diags);
-  for (const auto& d : diags) {
-    std::cerr << file << ":" << d.location << ": " << (d.severity == asl::Severity::kError ? "error" : "warning") << " "
-              << d.code << ": " << d.message << "\n";
-  }
-  if (errors) return 1;
-  auto machine = asl::load_state_machine(*def);
+  json::Value def;
+  std::vector<asl::Diagnostic> diags = check_definition(file, *text, asl::ValidateOptions{}, &def);
+  print_diagnostics(std::cerr, file, diags);
+  if (asl::has_errors(diags)) return 1;
+  auto machine = asl::load_state_machine(def);
   if (!machine) return usage_error(file + ": " + machine.error().message);
 
   engine::RunOptions opt;
+  bool has_input = in_opt->count() > 0;
   if (!input_file.empty()) {
     auto t = read_file(input_file);
     if (!t) return usage_error(t.error().message);
     input_json = *t;
+    has_input = true;
   }
-  if (!input_json.empty() || !input_file.empty()) {
+  if (has_input) {
+    // AWS checks and records the input as the caller wrote it: the limit counts its bytes,
+    // and ExecutionStarted echoes it unchanged.
+    if (input_json.size() > asl::kMaxPayloadBytes) {
+      std::cerr << "Invalid State Machine Execution Input: the input is " << input_json.size()
+                << " bytes, over the limit of " << asl::kMaxPayloadBytes << " bytes\n";
+      return 1;
+    }
+    if (input_json.find_first_not_of(" \t\r\n") == std::string::npos) {
+      std::cerr << "Invalid State Machine Execution Input: 'Invalid execution input.'\n";
+      return 1;
+    }
     auto in = json::parse_json(input_json);
     if (!in) {
       std::string msg = in.error().message.substr(0, in.error().message.find('\n'));
@@ -95,11 +99,7 @@ int run_command(const std::vector<std::string>& args) {
       return 1;
     }
     opt.input = std::move(in).value();
-  }
-  if (opt.input.json_size() > asl::kMaxPayloadBytes) {
-    std::cerr << "Invalid State Machine Execution Input: the input is " << opt.input.json_size()
-              << " bytes, over the limit of " << asl::kMaxPayloadBytes << " bytes\n";
-    return 1;
+    opt.input_text = input_json;
   }
   if (!context_file.empty()) {
     auto t = read_file(context_file);

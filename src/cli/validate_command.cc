@@ -16,36 +16,12 @@ constexpr int kExitOk = 0;
 constexpr int kExitInvalid = 1;
 constexpr int kExitUsage = 2;
 
-std::vector<asl::Diagnostic> validate_file(const std::string& path, const std::string& text,
-                                           const asl::ValidateOptions& opts) {
-  if (!looks_like_yaml(path, text)) return asl::validate_definition_text(text, opts);
-  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
-    return asl::validate_definition_text(text, opts);
-  Result<json::Value> doc = json::parse_yaml(text);
-  if (!doc) {
-    return {asl::Diagnostic{asl::Severity::kError, "INVALID_JSON_DESCRIPTION", doc.error().message, ""}};
-  }
-  return asl::validate_definition(*doc, opts);
-}
-
-// One line per diagnostic; a message that repeats its location at the end (the JSON syntax
-// error's "\n at [Source: ...]") is shown once.
 void print_text(const std::string& file, const std::vector<asl::Diagnostic>& diags) {
   if (diags.empty()) {
     std::cout << file << ": OK\n";
     return;
   }
-  for (const asl::Diagnostic& d : diags) {
-    std::string message = d.message;
-    std::string tail = "\n at " + d.location;
-    if (!d.location.empty() && message.size() > tail.size() && message.ends_with(tail))
-      message.resize(message.size() - tail.size());
-    for (char& c : message)
-      if (c == '\n') c = ' ';
-    std::cout << file << (d.location.empty() ? "" : ":" + d.location) << ": "
-              << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": "
-              << message << "\n";
-  }
+  print_diagnostics(std::cout, file, diags);
 }
 
 json::Value to_json(const std::vector<asl::Diagnostic>& diags, const std::string* file) {
@@ -100,7 +76,7 @@ int validate_command(const std::vector<std::string>& args) {
       unreadable = true;
       continue;
     }
-    std::vector<asl::Diagnostic> diags = validate_file(file, *text, opts);
+    std::vector<asl::Diagnostic> diags = check_definition(file, *text, opts);
     any_error = any_error || asl::has_errors(diags);
     if (format == "json") {
       reports.push_back(to_json(diags, files.size() > 1 ? &file : nullptr));
@@ -115,8 +91,7 @@ int validate_command(const std::vector<std::string>& args) {
       std::cout << json::Value::array(std::move(reports)).dump_pretty() << "\n";
     }
   }
-  if (unreadable) return kExitUsage;
-  return any_error ? kExitInvalid : kExitOk;
+  return any_error || unreadable ? kExitInvalid : kExitOk;
 }
 
 }  // namespace sg::cli

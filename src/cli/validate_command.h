@@ -11,8 +11,8 @@
 //   {"result":"OK"|"FAIL","diagnostics":[{"severity","code","message","location"?}]}
 // and for several files a JSON array of {"file","result","diagnostics"} in argument order.
 //
-// Exit codes: 0 no file has an error (warnings allowed); 1 some file has an error;
-// 2 usage error or unreadable file (message on stderr).
+// Exit codes: 0 no file has an error (warnings allowed); 1 some file has an error or
+// cannot be read (message on stderr); 2 usage error.
 #pragma once
 
 #include <string>

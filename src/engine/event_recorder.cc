@@ -52,10 +52,11 @@ int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::str
   return id;
 }
 
-int64_t EventRecorder::execution_started(int64_t ts, const Value& input, std::string_view role_arn) {
+int64_t EventRecorder::execution_started(int64_t ts, const Value& input, const std::string* input_text,
+                                         std::string_view role_arn) {
   if (!sink_) return emit(0, ts, {}, {}, {});
   ObjectBuilder b(3);
-  b.add("input", text(input));
+  b.add("input", input_text ? Value::string(*input_text) : text(input));
   b.add("inputDetails", not_truncated());
   b.add("roleArn", Value::string(role_arn));
   return emit(0, ts, "ExecutionStarted", "executionStartedEventDetails", std::move(b).build());

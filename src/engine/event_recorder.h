@@ -24,7 +24,9 @@ class EventRecorder {
   bool active() const { return sink_ != nullptr; }
   int64_t last_id() const { return next_id_ - 1; }
 
-  int64_t execution_started(int64_t ts, const json::Value& input, std::string_view role_arn);
+  // input_text: the input as the caller wrote it, when known (else `input` serialised).
+  int64_t execution_started(int64_t ts, const json::Value& input, const std::string* input_text,
+                            std::string_view role_arn);
   int64_t execution_succeeded(int64_t prev, int64_t ts, const json::Value& output);
   int64_t execution_failed(int64_t prev, int64_t ts, std::string_view type, const std::string* error,
                            const std::string* cause);

@@ -44,7 +44,7 @@ const char* execution_status_name(ExecutionStatus s) {
 
 namespace {
 
-enum class Action : uint8_t { kEnter, kRetry, kAfterWait, kForkDone, kExecutionTimeout };
+enum class Action : uint8_t { kEnter, kRetry, kAfterWait, kForkDone, kExecutionTimeout, kTaskTimedOut };
 
 struct Frame {
   const asl::StateContainer* container = nullptr;
@@ -57,9 +57,12 @@ struct Frame {
   int64_t last_event = 0;           // previousEventId for this frame's next event
   bool cancelled = false;
   bool finished = false;
+  bool entered = false;             // a StateEntered was recorded (aborts report only then)
 
   // Wait in progress.
   Step pending;
+  // A task that timed out, reported when its timeout has passed in virtual time.
+  TaskResult timed_out;
 
   // Parallel/Map in progress.
   std::vector<std::unique_ptr<Frame>> children;
@@ -127,6 +130,7 @@ class Runner {
   uint64_t seq_ = 0;
   int64_t now_ = 0;
   int64_t start_ = 0;
+  int64_t deadline_ = 0;  // the execution's TimeoutSeconds, when set
   std::chrono::steady_clock::time_point wall_start_;
   bool done_ = false;
   RunResult result_;
@@ -195,13 +199,16 @@ RunResult Runner::run() {
   ex_.start_time_ms = start_;
   ex_.overrides = opt_.context_overrides;
 
-  events_.execution_started(now_, opt_.input, id.role_arn);
+  events_.execution_started(now_, opt_.input, opt_.input_text ? &*opt_.input_text : nullptr, id.role_arn);
   root_ = std::make_unique<Frame>();
   root_->container = &sm_.root;
   root_->state = sm_.root.start;
   root_->input = opt_.input;
   root_->last_event = 0;  // AWS: the first StateEntered points back to 0
-  if (sm_.timeout_seconds) schedule(start_ + *sm_.timeout_seconds * 1000, nullptr, Action::kExecutionTimeout);
+  if (sm_.timeout_seconds) {
+    deadline_ = start_ + *sm_.timeout_seconds * 1000;
+    schedule(deadline_, nullptr, Action::kExecutionTimeout);
+  }
   ready(root_.get(), Action::kEnter);
 
   while (!done_) {
@@ -259,6 +266,7 @@ void Runner::dispatch(Frame* f, Action a) {
       return;
     }
     case Action::kForkDone: fork_done(f); return;
+    case Action::kTaskTimedOut: complete_task(f, std::move(f->timed_out)); return;
     case Action::kExecutionTimeout: {
       StatesError e = StatesError::make("States.Timeout", "");
       e.has_cause = false;
@@ -277,6 +285,7 @@ void Runner::enter_state(Frame* f, bool retry) {
 Step Runner::begin_state(Frame* f, bool retry) {
   const State& s = *f->state;
   ++result_.transitions;
+  f->entered = true;
   if (!retry) {
     f->retry_attempts.clear();
     f->entry.retry_count = 0;
@@ -365,6 +374,7 @@ void Runner::run_task(Frame* f, const Step& step) {
   req.heartbeat_seconds = step.heartbeat_seconds;
   req.task_token = f->entry.task_token;
   req.attempt = static_cast<int>(f->entry.retry_count);
+  if (sm_.timeout_seconds) req.time_left_ms = std::max<int64_t>(1, deadline_ - now_);
   parked_.push_back(f);
 }
 
@@ -375,7 +385,11 @@ void Runner::flush_tasks() {
   requests.swap(parked_requests_);
   task_results_.clear();
   task_results_.resize(requests.size());
+  auto wall_before = std::chrono::steady_clock::now();
+  int64_t batch_start = now_;
   opt_.tasks->invoke_all(requests, task_results_);
+  int64_t wall_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before).count();
   if (opt_.real_time) {  // tasks take wall time: the clock moves on with them
     auto elapsed = std::chrono::steady_clock::now() - wall_start_;
     now_ = std::max(now_, start_ + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
@@ -383,8 +397,22 @@ void Runner::flush_tasks() {
   std::vector<TaskResult> results;
   results.swap(task_results_);
   for (size_t i = 0; i < frames.size() && !done_; ++i) {
-    if (frames[i]->cancelled) continue;
-    complete_task(frames[i], std::move(results[i]));
+    Frame* f = frames[i];
+    if (f->cancelled) continue;
+    TaskResult& r = results[i];
+    if (!r.ok && r.error == asl::errors::kTimeout) {
+      // Tasks take no virtual time, but a timed-out one lasted its timeout: report it then,
+      // so the execution deadline and sibling branches' timers come first when earlier.
+      const TaskRequest& q = requests[i];
+      int64_t lasted = 0;
+      if (q.timeout_seconds && *q.timeout_seconds > 0) lasted = *q.timeout_seconds * 1000;
+      if (q.time_left_ms > 0 && (lasted == 0 || q.time_left_ms < lasted)) lasted = q.time_left_ms;
+      if (lasted == 0) lasted = wall_ms;  // stopped by the function entry's own timeout
+      f->timed_out = std::move(r);
+      schedule(batch_start + lasted, f, Action::kTaskTimedOut);
+      continue;
+    }
+    complete_task(f, std::move(r));
   }
   // Hand the buffers back so the next batch reuses their capacity.
   frames.clear();
@@ -401,10 +429,11 @@ void Runner::complete_task(Frame* f, TaskResult r) {
     asl::StateRoots roots(ex_, f->entry, f->input);
     next = asl::complete(s, f->input, r.output, roots, f->entry, *entropy_);
   } else {
-    bool timed_out = r.error == "States.Timeout";
+    bool timed_out = r.error == asl::errors::kTimeout;
     f->last_event = events_.task_failed(f->last_event, now_, s, r.error, r.cause, timed_out);
     StatesError e = StatesError::make(std::move(r.error), std::move(r.cause));
     e.has_error = r.has_error;
+    if (timed_out && e.cause.empty()) e.has_cause = false;  // TaskTimedOut carries no cause
     next.kind = Step::Kind::kFail;
     next.error = std::move(e);
   }
@@ -558,7 +587,14 @@ void Runner::frame_failed(Frame* f, StatesError error) {
 void Runner::cancel(Frame* f) {
   if (f->cancelled || f->finished) return;
   f->cancelled = true;
-  if (f->state) f->last_event = events_.state_aborted(f->last_event, now_, *f->state);
+  // Only states that can be in progress have an abort event (AWS: Task, Wait, Map,
+  // Parallel), and only once entered: a branch that had not started logs nothing.
+  if (f->state && f->entered) {
+    asl::StateType t = f->state->type;
+    if (t == asl::StateType::kTask || t == asl::StateType::kWait || t == asl::StateType::kMap ||
+        t == asl::StateType::kParallel)
+      f->last_event = events_.state_aborted(f->last_event, now_, *f->state);
+  }
   for (auto& c : f->children) cancel(c.get());
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/history.h"
@@ -36,6 +37,7 @@ struct ExecutionIdentity {
 
 struct RunOptions {
   json::Value input = json::Value::empty_object();
+  std::optional<std::string> input_text;  // the input as the caller wrote it (ExecutionStarted echoes it)
   ExecutionIdentity identity;
   json::Value context_overrides;      // object merged (deeply) into the Context object
   TaskExecutor* tasks = nullptr;      // null: every Task fails naming its resource

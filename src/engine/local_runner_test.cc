@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <span>
 #include <thread>
@@ -598,6 +599,74 @@ TEST(Runner, RealTimeRunsCountTheTasksTime) {
     if (real) EXPECT_GE(r.duration_ms, 150);
     else EXPECT_EQ(r.duration_ms, 0);
   }
+}
+
+// A task that times out fails once its timeout has passed in virtual time: a Wait of
+// 5 s in a sibling branch is still running, so the Parallel fails with the timeout at 3 s
+// and the Wait is aborted.
+TEST(Runner, TimedOutTaskFailsWhenItsTimeoutHasPassed) {
+  ScriptedTasks tasks;
+  tasks.on(kLambdaArn, [](const TaskRequest& r) {
+    EXPECT_EQ(r.timeout_seconds, std::optional<int64_t>(3));
+    return TaskResult::failure("States.Timeout", "");
+  });
+  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+                   R"(","TimeoutSeconds":3,"End":true}}},
+      {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}]}}})",
+               "{}", &tasks);
+  EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(r.result.error, "States.Timeout");
+  EXPECT_FALSE(r.result.has_cause);  // as TaskTimedOut: no cause
+  EXPECT_EQ(r.result.duration_ms, 3000);
+  std::vector<std::string> types;
+  for (const auto& e : r.events) types.push_back(e.type);
+  EXPECT_NE(std::find(types.begin(), types.end(), "LambdaFunctionTimedOut"), types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), "WaitStateAborted"), types.end());
+}
+
+// The execution's deadline bounds every call: the executor is told the time left, and a
+// call cut short by it ends the execution TIMED_OUT at the deadline.
+TEST(Runner, ExecutionDeadlineBoundsTaskCalls) {
+  ScriptedTasks tasks;
+  tasks.on(kLambdaArn, [](const TaskRequest& r) {
+    EXPECT_EQ(r.time_left_ms, 2000);
+    return TaskResult::failure("States.Timeout", "");
+  });
+  auto r = run(R"({"TimeoutSeconds":2,"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+                   std::string(kLambdaArn) + R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"S"}],"End":true},
+      "S":{"Type":"Succeed"}}})",
+               "{}", &tasks);
+  EXPECT_EQ(r.result.status, ExecutionStatus::kTimedOut);
+  EXPECT_EQ(r.result.duration_ms, 2000);
+  EXPECT_EQ(r.events.back().type, "ExecutionTimedOut");
+}
+
+// Only states that can be in progress report an abort, and only once entered: the
+// branches a failing sibling stops before they start log nothing.
+TEST(Runner, AbortsAreLoggedOnlyForStatesInProgress) {
+  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+      {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}},
+      {"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.x","IsPresent":true,"Next":"F"}],
+        "Default":"F"},"F":{"Type":"Fail","Error":"Boom"}}},
+      {"StartAt":"Q","States":{"Q":{"Type":"Pass","End":true}}}]}}})",
+               "{}");
+  EXPECT_EQ(r.result.error, "Boom");
+  std::vector<std::string> aborted;
+  for (const auto& e : r.events)
+    if (e.type.ends_with("Aborted")) aborted.push_back(e.type);
+  EXPECT_EQ(aborted, (std::vector<std::string>{"WaitStateAborted"}));
+}
+
+// AWS-observed cause: the value is quoted as written, not the whole input.
+TEST(Runner, MaxConcurrencyPathNamesTheBadValue) {
+  auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrencyPath":"$.mc","ItemsPath":"$.it",
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}})",
+               R"({"mc":"NoNumber","it":[1]})");
+  EXPECT_EQ(r.result.error, "States.Runtime");
+  EXPECT_TRUE(r.result.cause.ends_with(
+      "The MaxConcurrencyPath field refers to value \"NoNumber\" which is not a valid integer: $.mc"))
+      << r.result.cause;
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ struct TaskRequest {
   std::optional<int64_t> heartbeat_seconds;  // HeartbeatSeconds(Path), if set
   std::string task_token;           // $$.Task.Token (set for .waitForTaskToken)
   int attempt = 0;                  // 0 for the first attempt, then 1, 2, ... per retry
+  // Time left before the execution's TimeoutSeconds (0: no execution timeout). An executor
+  // stops the call by then, as it does for timeout_seconds, and reports States.Timeout.
+  int64_t time_left_ms = 0;
 };
 
 struct TaskResult {

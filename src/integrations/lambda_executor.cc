@@ -200,7 +200,7 @@ LambdaExecutor::PreparedCall LambdaExecutor::done(TaskResult r) {
 TaskResult LambdaExecutor::no_integration(std::string_view resource) const {
   return TaskResult::failure("States.Runtime", options_.host + " has no integration for resource '" +
                                                    std::string(resource) +
-                                                   "': configure a local function or a mock");
+                                                   "': only Lambda functions run here, each configured as a local function (--function NAME=COMMAND or NAME=URL)");
 }
 
 TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& request_id) const {
@@ -227,16 +227,19 @@ TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& 
 }
 
 void LambdaExecutor::set_call(PreparedCall& p, size_t index, std::string event, const TaskRequest& request) const {
+  // The call stops at the first of: the entry's timeout, the Task's TimeoutSeconds, the
+  // execution's deadline.
   const FunctionSpec& spec = registry_.entries()[index];
-  int64_t timeout_s = 0;
-  if (spec.timeout_seconds && *spec.timeout_seconds > 0) timeout_s = *spec.timeout_seconds;
-  if (request.timeout_seconds && *request.timeout_seconds > 0 &&
-      (timeout_s == 0 || *request.timeout_seconds < timeout_s)) {
-    timeout_s = *request.timeout_seconds;
-  }
+  int64_t timeout_ms = 0;
+  auto cap = [&](int64_t ms) {
+    if (ms > 0 && (timeout_ms == 0 || ms < timeout_ms)) timeout_ms = ms;
+  };
+  if (spec.timeout_seconds) cap(*spec.timeout_seconds * 1000);
+  if (request.timeout_seconds) cap(*request.timeout_seconds * 1000);
+  cap(request.time_left_ms);
   p.function = index;
   p.event = std::move(event);
-  p.timeout_ms = timeout_s > 0 ? timeout_s * 1000 : 0;
+  p.timeout_ms = timeout_ms;
 }
 
 LambdaExecutor::PreparedCall LambdaExecutor::prepare_function_arn(const TaskRequest& request) {

@@ -21,7 +21,7 @@
 //   that wait for the token themselves: then the function is invoked as for lambda:invoke
 //   and the response is returned).
 // - Anything else: error "States.Runtime", cause
-//   "<host> has no integration for resource '<resource>': configure a local function or a mock".
+//   "<host> has no integration for resource '<resource>': only Lambda functions run here, each configured as a local function (--function NAME=COMMAND or NAME=URL)".
 //
 // Errors
 // - Function outcomes as described in local_function.h / command_function.h /

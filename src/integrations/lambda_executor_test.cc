@@ -184,15 +184,16 @@ TEST(LambdaExecutor, UnknownResourceIsStatesRuntimeNamingIt) {
     ASSERT_FALSE(r.ok);
     EXPECT_EQ(r.error, "States.Runtime");
     EXPECT_EQ(r.cause, "stepguard run has no integration for resource '" + std::string(resource) +
-                           "': configure a local function or a mock");
+                           "': only Lambda functions run here, each configured as a local function "
+                           "(--function NAME=COMMAND or NAME=URL)");
   }
   LambdaExecutorOptions server = fixed_options();
   server.host = "stepguard serve";
   auto ex2 = executor({}, server);
   EXPECT_EQ(
       invoke(ex2, "arn:aws:states:::sns:publish", "{}").cause,
-      "stepguard serve has no integration for resource 'arn:aws:states:::sns:publish': configure a local "
-      "function or a mock");
+      "stepguard serve has no integration for resource 'arn:aws:states:::sns:publish': only Lambda functions "
+      "run here, each configured as a local function (--function NAME=COMMAND or NAME=URL)");
 }
 
 TEST(LambdaExecutor, WaitForTaskTokenNeedsTheServer) {

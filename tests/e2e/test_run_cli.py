@@ -192,6 +192,48 @@ class RunCli(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn('"FAIL"', out)
 
+    def test_empty_input_is_rejected_and_input_is_recorded_as_written(self):
+        path = self.write("pass.json", '{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}')
+        code, out, err = stepguard("run", path, "--input", "")
+        self.assertEqual((code, out), (1, ""))
+        self.assertIn("Invalid State Machine Execution Input", err)
+        code, out, err = stepguard("run", path, "--input", '{ "a" : [1, 2] }', "--trace")
+        self.assertEqual((code, out), (0, '{"a":[1,2]}\n'), err)
+        started = json.loads(err.splitlines()[0])
+        self.assertEqual(started["type"], "ExecutionStarted")
+        self.assertEqual(started["executionStartedEventDetails"]["input"], '{ "a" : [1, 2] }')
+
+    def test_distributed_map_is_refused_by_run_but_valid_for_validate(self):
+        path = self.write("dmap.json", json.dumps({
+            "StartAt": "M", "States": {"M": {"Type": "Map", "End": True, "ItemBatcher": {"MaxItemsPerBatch": 2},
+                "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                                  "StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}}))
+        code, out, _ = stepguard("validate", path)
+        self.assertEqual(code, 0, out)
+        code, out, err = stepguard("run", path, "--input", "[1,2,3]")
+        self.assertEqual((code, out), (1, ""))
+        self.assertIn("Distributed Map", err)
+
+    def test_execution_timeout_stops_a_running_function(self):
+        slow = self.write("slow.sh", "cat >/dev/null; sleep 30; echo '{}'\n")
+        path = self.write("t.json", '{"TimeoutSeconds":1,"StartAt":"T","States":{"T":{"Type":"Task",'
+                                    f'"Resource":"{ACCT}slow","End":true}}}}}}')
+        code, out, err = stepguard("run", path, "--function", f"slow=sh {slow}", "--trace")
+        self.assertEqual(code, 2, err)
+        self.assertEqual(json.loads(out), {"Error": "States.Timeout"})
+        events = [json.loads(line) for line in err.splitlines()]
+        self.assertEqual(events[-1]["type"], "ExecutionTimedOut")
+        self.assertEqual(duration_seconds(events), 1.0)
+
+    def test_diagnostics_without_location_and_unreadable_files(self):
+        empty = self.write("empty.json", "")
+        code, _, err = stepguard("run", empty)
+        self.assertEqual(code, 1)
+        self.assertIn(f"{empty}: error SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object", err)
+        code, _, err = stepguard("validate", os.path.join(self.tmp.name, "missing.json"))
+        self.assertEqual(code, 1)
+        self.assertIn("cannot read", err)
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
