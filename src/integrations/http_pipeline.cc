@@ -20,7 +20,9 @@ namespace sg::integrations {
 
 namespace {
 
-constexpr size_t kMaxDepth = 256;       // requests waiting on one connection
+// Requests waiting on one connection: enough to amortise system calls, few enough that a
+// connection the server drops fails only a handful of calls.
+constexpr size_t kMaxDepth = 8;
 constexpr size_t kMaxIdle = 16;         // connections kept between batches
 constexpr int kConnectTimeoutMs = 10000;
 

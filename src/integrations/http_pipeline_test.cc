@@ -163,8 +163,8 @@ TEST(HttpPipeline, DroppedConnectionFailsWhatWaitedOnItAndRunsNothingTwice) {
     return resp;
   });
   auto p = HttpPipeline::for_url(server.url(), 1 << 20);
-  auto b = bodies(40);
-  auto resp = post(*p, b, 2);
+  auto b = bodies(200);
+  auto resp = post(*p, b, 4);
   size_t ok = 0, failed = 0;
   for (size_t i = 0; i < b.size(); ++i) {
     if (resp[i].kind == Kind::kResponse) {
@@ -178,6 +178,7 @@ TEST(HttpPipeline, DroppedConnectionFailsWhatWaitedOnItAndRunsNothingTwice) {
   }
   EXPECT_EQ(resp[7].kind, Kind::kTransportError);
   EXPECT_EQ(ok + failed, b.size());
+  EXPECT_LE(failed, 8u);  // at most one connection's pipeline is lost
   EXPECT_EQ(ledger.max_count(), 1);
 }
 
