@@ -43,6 +43,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string file, input_json, input_file, context_file, functions_file, name, execution_name;
   std::vector<std::string> functions;
   bool trace = false, real_time = false;
+  uint64_t max_transitions = 10'000'000;
   app.add_option("file", file, "State machine definition (JSON or YAML)")->required();
   auto* in_opt = app.add_option("--input", input_json, "Execution input as JSON (default {})");
   app.add_option("--input-file", input_file, "File holding the execution input")->excludes(in_opt);
@@ -53,6 +54,8 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("--execution-name", execution_name, "Execution name (default: a random UUID)");
   app.add_flag("--trace", trace, "Print each history event as a JSON line on stderr");
   app.add_flag("--real-time", real_time, "Sleep through Wait and Retry intervals");
+  app.add_option("--max-transitions", max_transitions,
+                 "Fail the execution after this many state transitions (default 10000000; 0: no limit)");
   std::vector<std::string> argv_rev(args.rbegin(), args.rend());
   try {
     app.parse(argv_rev);
@@ -114,6 +117,7 @@ int run_command(const std::vector<std::string>& args) {
   StderrTrace sink;
   if (trace) opt.history = &sink;
   opt.real_time = real_time;
+  opt.max_transitions = max_transitions;
   opt.identity.state_machine_name = name.empty() ? machine_name_from(file) : name;
   opt.identity.execution_name = execution_name;
 

@@ -2,8 +2,10 @@
 //
 // Frames: the execution is a tree of frames (the root, each Parallel branch, each Map
 // iteration). A frame runs its states synchronously until it blocks on time (Wait, retry
-// backoff) or on children (Parallel/Map); ready frames run in FIFO order, timers in time
-// order. Cancelled frames (aborted siblings) are skipped when their turn comes.
+// backoff) or on children (Parallel/Map); ready frames run depth first (a frame's new
+// children and a finished fork go ahead of older work), timers in time order. Cancelled
+// frames (aborted siblings) are skipped when their turn comes; finished children are freed
+// as soon as their result is recorded.
 //
 // Tasks: a frame that reaches a Task records TaskScheduled/TaskStarted and parks. Once no
 // frame is ready (every frame of this instant has run), the parked tasks go to the
@@ -95,6 +97,11 @@ class Runner {
   int64_t now() const { return now_; }
   void schedule(int64_t at, Frame* f, Action a) { timers_.push(Timer{at, seq_++, f, a}); }
   void ready(Frame* f, Action a) { ready_.push_back({f, a}); }
+  // Work that continues what just ran (new children, a finished fork) goes first: the
+  // execution proceeds depth first, so a Map inside a Map holds one inner Map's frames at
+  // a time rather than all of them.
+  void ready_next(Frame* f, Action a) { ready_.push_front({f, a}); }
+  void release(Frame* child);
 
   void dispatch(Frame* f, Action a);
   void enter_state(Frame* f, bool retry);
@@ -285,6 +292,14 @@ void Runner::enter_state(Frame* f, bool retry) {
 Step Runner::begin_state(Frame* f, bool retry) {
   const State& s = *f->state;
   ++result_.transitions;
+  if (opt_.max_transitions && result_.transitions > opt_.max_transitions) {
+    StatesError e = StatesError::make(std::string(asl::errors::kRuntime),
+                                      "The execution exceeded " + std::to_string(opt_.max_transitions) +
+                                          " state transitions, the limit of this run (an endless loop?)");
+    cancel(root_.get());
+    finish_execution(ExecutionStatus::kFailed, {}, &e);
+    return Step{};  // ignored: handle() stops once the execution is done
+  }
   f->entered = true;
   if (!retry) {
     f->retry_attempts.clear();
@@ -307,6 +322,7 @@ Step Runner::begin_state(Frame* f, bool retry) {
 // touching the queues (the hot path of every benchmark).
 void Runner::handle(Frame* f, Step step) {
   for (;;) {
+    if (done_) return;
     const State& s = *f->state;
     switch (step.kind) {
       case Step::Kind::kNext: {
@@ -470,6 +486,7 @@ void Runner::start_fork(Frame* f, Step step) {
 void Runner::start_children(Frame* f) {
   const State& s = *f->state;
   bool is_map = s.type == asl::StateType::kMap;
+  size_t first_new = f->children.size();
   while (f->started < f->items.size() && (f->max_concurrency <= 0 || f->running < static_cast<size_t>(f->max_concurrency))) {
     size_t i = f->started++;
     auto child = std::make_unique<Frame>();
@@ -484,16 +501,21 @@ void Runner::start_children(Frame* f) {
       child->last_event = events_.map_iteration(f->last_event, now_, "MapIterationStarted", s.name, child->map_index);
     }
     ++f->running;
-    ready(child.get(), Action::kEnter);
     f->children.push_back(std::move(child));
   }
+  // In item order, ahead of older work.
+  for (size_t k = f->children.size(); k-- > first_new;) ready_next(f->children[k].get(), Action::kEnter);
 }
+
+// A finished child is no longer needed (its result is recorded): free it now rather than
+// when its whole fork ends.
+void Runner::release(Frame* child) { child->parent->children[child->slot].reset(); }
 
 void Runner::fork_done(Frame* f) {
   const State& s = *f->state;
   bool is_map = s.type == asl::StateType::kMap;
   for (auto& c : f->children)
-    if (!c->finished) graveyard_.push_back(std::move(c));
+    if (c && !c->finished) graveyard_.push_back(std::move(c));
   f->children.clear();
   f->items.clear();
   Step next;
@@ -528,10 +550,11 @@ void Runner::frame_succeeded(Frame* f, Value output) {
   --p->running;
   ++p->completed;
   if (p->completed == p->items.size()) {
-    ready(p, Action::kForkDone);
+    ready_next(p, Action::kForkDone);
   } else {
     start_children(p);
   }
+  release(f);  // f is gone from here on
 }
 
 void Runner::frame_failed(Frame* f, StatesError error) {
@@ -561,8 +584,9 @@ void Runner::frame_failed(Frame* f, StatesError error) {
       p->results[f->slot] = asl::error_output(error);
       --p->running;
       ++p->completed;
-      if (p->completed == p->items.size()) ready(p, Action::kForkDone);
+      if (p->completed == p->items.size()) ready_next(p, Action::kForkDone);
       else start_children(p);
+      release(f);  // f is gone from here on
       return;
     }
     if (tolerant) {
@@ -576,12 +600,12 @@ void Runner::frame_failed(Frame* f, StatesError error) {
   p->fork_failed = true;
   p->fork_error = std::move(error);
   for (auto& c : p->children) {
-    if (c.get() == f || c->finished) continue;
+    if (!c || c.get() == f || c->finished) continue;
     cancel(c.get());
     if (c->map_index >= 0)
       p->last_event = events_.map_iteration(p->last_event, now_, "MapIterationAborted", ps.name, c->map_index);
   }
-  ready(p, Action::kForkDone);
+  ready_next(p, Action::kForkDone);
 }
 
 void Runner::cancel(Frame* f) {
@@ -595,7 +619,8 @@ void Runner::cancel(Frame* f) {
         t == asl::StateType::kParallel)
       f->last_event = events_.state_aborted(f->last_event, now_, *f->state);
   }
-  for (auto& c : f->children) cancel(c.get());
+  for (auto& c : f->children)
+    if (c) cancel(c.get());
 }
 
 void Runner::finish_execution(ExecutionStatus status, Value output, const StatesError* error) {

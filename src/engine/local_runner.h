@@ -45,6 +45,10 @@ struct RunOptions {
   json::Entropy* entropy = nullptr;   // null: seeded from the execution name
   bool real_time = false;             // sleep through Wait/Retry intervals
   int64_t start_time_ms = 0;          // virtual start time; 0 = the wall clock at start
+  // Safety net for endless loops (pure states take no virtual time, so TimeoutSeconds
+  // never ends them): past this many transitions the execution fails with States.Runtime.
+  // 0: no limit.
+  uint64_t max_transitions = 0;
 };
 
 enum class ExecutionStatus { kSucceeded, kFailed, kTimedOut, kAborted };

@@ -234,6 +234,16 @@ class RunCli(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("cannot read", err)
 
+    def test_endless_loops_end_at_the_transition_limit(self):
+        path = self.write("loop.json", '{"TimeoutSeconds":5,"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},'
+                                       '"B":{"Type":"Choice","Choices":[{"Variable":"$.stop","IsPresent":true,'
+                                       '"Next":"C"}],"Default":"A"},"C":{"Type":"Succeed"}}}')
+        code, out, err = stepguard("run", path, "--max-transitions", "1000")
+        self.assertEqual(code, 2, err)
+        result = json.loads(out)
+        self.assertEqual(result["Error"], "States.Runtime")
+        self.assertIn("exceeded 1000 state transitions", result["Cause"])
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
