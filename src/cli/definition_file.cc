@@ -1,5 +1,6 @@
 #include "cli/definition_file.h"
 
+#include "common/read_file.h"
 #include "json/parse.h"
 
 #include <cerrno>
@@ -9,13 +10,7 @@
 
 namespace sg::cli {
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"READ_FAILED", "cannot read '" + path + "': " + std::strerror(errno)};
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+Result<std::string> read_file(const std::string& path, size_t max_bytes) { return read_text_file(path, max_bytes); }
 
 bool looks_like_yaml(const std::string& path, const std::string& text) {
   auto ends = [&](const char* suf) {

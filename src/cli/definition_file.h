@@ -14,8 +14,13 @@
 
 namespace sg::cli {
 
-// Whole file as text; Error code "READ_FAILED" naming the file.
-Result<std::string> read_file(const std::string& path);
+// Size limits of what the CLI reads: a definition may have 1,048,576 characters (up to 4
+// bytes each in UTF-8; YAML adds indentation), an execution input 256 KiB.
+constexpr size_t kMaxDefinitionFileBytes = 8u << 20;
+constexpr size_t kMaxInputFileBytes = 256u << 10;
+
+// Whole file as text, at most max_bytes; Error code "READ_FAILED" naming the file.
+Result<std::string> read_file(const std::string& path, size_t max_bytes = kMaxDefinitionFileBytes);
 
 // True for .yaml/.yml files, or text whose first non-blank character is not '{' or '['.
 bool looks_like_yaml(const std::string& path, const std::string& text);

@@ -78,8 +78,11 @@ int run_command(const std::vector<std::string>& args) {
   engine::RunOptions opt;
   bool has_input = in_opt->count() > 0;
   if (!input_file.empty()) {
-    auto t = read_file(input_file);
-    if (!t) return usage_error(t.error().message);
+    auto t = read_file(input_file, kMaxInputFileBytes);
+    if (!t) {
+      std::cerr << "Invalid State Machine Execution Input: " << t.error().message << "\n";
+      return 1;
+    }
     input_json = *t;
     has_input = true;
   }
@@ -105,7 +108,7 @@ int run_command(const std::vector<std::string>& args) {
     opt.input_text = input_json;
   }
   if (!context_file.empty()) {
-    auto t = read_file(context_file);
+    auto t = read_file(context_file, kMaxInputFileBytes);
     if (!t) return usage_error(t.error().message);
     auto c = json::parse_json(*t);
     if (!c || !c->is_object()) return usage_error("--context-file must hold a JSON object");

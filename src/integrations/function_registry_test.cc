@@ -298,7 +298,7 @@ TEST(FunctionsFile, ReadsFilesAndResolvesWorkingDirectoriesAgainstTheirFolder) {
   auto missing = FunctionRegistry::from_yaml_file((dir / "nope.yaml").string());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message,
-            "cannot read functions file '" + (dir / "nope.yaml").string() + "': No such file or directory");
+            "functions file: cannot read '" + (dir / "nope.yaml").string() + "': No such file or directory");
   fs::remove_all(dir);
 }
 

@@ -12,6 +12,8 @@
 
 #include "integrations/function_registry.h"
 
+#include "common/read_file.h"
+
 namespace sg::integrations {
 
 namespace {
@@ -226,14 +228,11 @@ Result<FunctionRegistry> FunctionRegistry::from_yaml_text(std::string_view text,
 }
 
 Result<FunctionRegistry> FunctionRegistry::from_yaml_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Error{kFileError, "cannot read functions file '" + path + "': " + std::strerror(errno)};
-  }
-  std::ostringstream ss;
-  ss << in.rdbuf();
+  constexpr size_t kMaxFunctionsFileBytes = 1u << 20;
+  auto text = read_text_file(path, kMaxFunctionsFileBytes);
+  if (!text) return Error{kFileError, "functions file: " + text.error().message};
   std::string base = std::filesystem::path(path).parent_path().string();
-  return from_yaml_text(ss.str(), path, base);
+  return from_yaml_text(*text, path, base);
 }
 
 }  // namespace sg::integrations

@@ -184,8 +184,17 @@ Value scalar_from_yaml(const YAML::Node& n) {
   return Value::string(s);
 }
 
-Result<Value> from_yaml(const YAML::Node& n, size_t depth) {
+// Aliases let a small YAML file stand for a huge document ("billion laughs"): the values
+// produced are counted, and a document that expands past the budget is refused.
+constexpr size_t kMaxYamlValues = 2'000'000;
+
+Result<Value> from_yaml(const YAML::Node& n, size_t depth, size_t& budget) {
   if (depth > kMaxDepth) return Error{"INVALID_YAML", "YAML nesting is deeper than the limit"};
+  if (budget == 0) {
+    return Error{"INVALID_YAML", "the YAML document expands (through its aliases) to more than " +
+                                     std::to_string(kMaxYamlValues) + " values"};
+  }
+  --budget;
   switch (n.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined: return Value();
@@ -193,7 +202,7 @@ Result<Value> from_yaml(const YAML::Node& n, size_t depth) {
     case YAML::NodeType::Sequence: {
       std::vector<Value> items;
       for (const auto& x : n) {
-        auto v = from_yaml(x, depth + 1);
+        auto v = from_yaml(x, depth + 1, budget);
         if (!v) return v;
         items.push_back(std::move(v).value());
       }
@@ -203,7 +212,7 @@ Result<Value> from_yaml(const YAML::Node& n, size_t depth) {
       ObjectBuilder b;
       for (const auto& kv : n) {
         if (!kv.first.IsScalar()) return Error{"INVALID_YAML", "YAML mapping keys must be scalars"};
-        auto v = from_yaml(kv.second, depth + 1);
+        auto v = from_yaml(kv.second, depth + 1, budget);
         if (!v) return v;
         b.set(kv.first.Scalar(), std::move(v).value());
       }
@@ -217,8 +226,13 @@ Result<Value> from_yaml(const YAML::Node& n, size_t depth) {
 
 Result<Value> parse_yaml(std::string_view text) {
   try {
-    YAML::Node root = YAML::Load(std::string(text));
-    return from_yaml(root, 0);
+    std::vector<YAML::Node> docs = YAML::LoadAll(std::string(text));
+    if (docs.size() > 1) {
+      return Error{"INVALID_YAML", "the file holds " + std::to_string(docs.size()) +
+                                       " YAML documents; a definition is a single document"};
+    }
+    size_t budget = kMaxYamlValues;
+    return from_yaml(docs.empty() ? YAML::Node() : docs.front(), 0, budget);
   } catch (const YAML::Exception& e) {
     return Error{"INVALID_YAML", e.what()};
   }

@@ -153,3 +153,33 @@ TEST(JsonSize, EqualsTheSerialisedLength) {
 
 }  // namespace
 }  // namespace sg::json
+
+namespace sg::json {
+namespace {
+
+// A few hundred bytes of aliases must not expand into gigabytes.
+TEST(ParseYaml, AliasBombsAreRefused) {
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 10; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 1; k < 10; ++k) text += ", " + prev;
+    text += "]\n";
+  }
+  auto r = parse_yaml(text);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("expands (through its aliases)"), std::string::npos);
+  // Aliases within the budget still work.
+  auto ok = parse_yaml("base: &b {Type: Pass}\ncopy: *b\n");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->dump(), R"({"base":{"Type":"Pass"},"copy":{"Type":"Pass"}})");
+}
+
+TEST(ParseYaml, OneDocumentOnly) {
+  auto r = parse_yaml("StartAt: A\n---\nother: 1\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "the file holds 2 YAML documents; a definition is a single document");
+}
+
+}  // namespace
+}  // namespace sg::json
