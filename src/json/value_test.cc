@@ -161,10 +161,12 @@ namespace {
 TEST(ParseYaml, AliasBombsAreRefused) {
   std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 10; ++i) {
-    std::string prev = "*a" + std::to_string(i - 1);
-    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
-    for (int k = 1; k < 10; ++k) text += ", " + prev;
-    text += "]\n";
+    std::string prev("*a");
+    prev.append(std::to_string(i - 1));
+    std::string name = std::to_string(i);
+    text.append("a").append(name).append(": &a").append(name).append(" [").append(prev);
+    for (int k = 1; k < 10; ++k) text.append(", ").append(prev);
+    text.append("]\n");
   }
   auto r = parse_yaml(text);
   ASSERT_FALSE(r.ok());
