@@ -269,8 +269,8 @@ size_t Value::measure_json_size() const noexcept {
       std::memcpy(&w0, raw_, 8);
       std::memcpy(&w1, raw_ + 8, 8);
       size_t in_first = len < 6 ? len : 6;
-      if (!word_needs_escape(keep_bytes(w0, 2, in_first)) && !word_needs_escape(keep_bytes(w1, 0, len - in_first)))
-        return len + 2;
+      uint64_t a = keep_bytes(w0, 2, in_first), b = keep_bytes(w1, 0, len - in_first);
+      if (!word_needs_escape(a) && !word_needs_escape(b) && !((a | b) & 0x8080808080808080ull)) return len + 2;
       return json_string_size(as_string());
     }
     default: break;
@@ -337,29 +337,58 @@ constexpr char kHex[] = "0123456789ABCDEF";
 
 inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
+constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
+
+// Length of the well-formed UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when it is not
+// one (stray continuation byte, truncated, overlong, surrogate, beyond U+10FFFF).
+size_t utf8_sequence(std::string_view s, size_t i) noexcept {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  size_t len;
+  uint32_t cp;
+  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+  else return 0;
+  if (s.size() - i < len) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    unsigned char d = static_cast<unsigned char>(s[i + k]);
+    if ((d & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF) return 0;
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+  return len;
+}
+
 }  // namespace
 
 
 size_t json_string_size(std::string_view s) noexcept {
   size_t n = 2 + s.size();
-  // Most bytes need no escaping: skip them eight at a time; look closer only at words
-  // that hold an escape.
-  auto escaped_extra = [](unsigned char c) -> size_t {
-    if (!needs_escape(c)) return 0;
-    switch (c) {
-      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': return 1;
-      default: return 5;
-    }
-  };
+  // Most text is ASCII needing no escape: skip it eight bytes at a time; from the first
+  // word that holds an escape or a non-ASCII byte on, count exactly as
+  // append_json_string() writes.
   const char* p = s.data();
   size_t i = 0;
   for (; i + 8 <= s.size(); i += 8) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
-    if (!word_needs_escape(w)) continue;
-    for (size_t k = 0; k < 8; ++k) n += escaped_extra(static_cast<unsigned char>(p[i + k]));
+    if (word_needs_escape(w) || (w & 0x8080808080808080ull)) break;
   }
-  for (; i < s.size(); ++i) n += escaped_extra(static_cast<unsigned char>(p[i]));
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c >= 0x80) {
+      size_t len = utf8_sequence(s, i);
+      if (len) i += len - 1;
+      else n += kReplacementCharacter.size() - 1;
+      continue;
+    }
+    if (!needs_escape(c)) continue;
+    switch (c) {
+      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': n += 1; break;
+      default: n += 5;
+    }
+  }
   return n;
 }
 
@@ -368,6 +397,19 @@ void append_json_string(std::string_view s, std::string& out) {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x80) {
+      size_t len = utf8_sequence(s, i);
+      if (len) {
+        i += len - 1;
+        continue;
+      }
+      // Not UTF-8 (bytes from a process or a socket): printed as U+FFFD so that the
+      // output is always valid JSON.
+      out.append(s.data() + start, i - start);
+      start = i + 1;
+      out += kReplacementCharacter;
+      continue;
+    }
     if (!needs_escape(c)) continue;
     out.append(s.data() + start, i - start);
     start = i + 1;

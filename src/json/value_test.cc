@@ -132,7 +132,8 @@ TEST(JsonSize, EqualsTheSerialisedLength) {
   std::vector<std::string> strings = {"", "a", "plain ascii text", "quote\" here", "back\\slash",
                                       "tab\tnew\nline", std::string("nul\0byte", 8), "\x01\x1f", "caf\xc3\xa9 \xe2\x82\xac",
                                       "exactly8", "sixteen chars!!!", "late escape at the end of a long string\"",
-                                      "\x7f del is not escaped"};
+                                      "\x7f del is not escaped", "a\xff" "b", "\xc3", "\xed\xa0\x80 surrogate",
+                                      "\xc0\xaf overlong", "\xf0\x9f\x98\x80 emoji", "long text then a bad byte \x80 here"};
   for (size_t pos = 0; pos < 20; ++pos) {
     std::string s(20, 'x');
     s[pos] = '"';
@@ -181,6 +182,22 @@ TEST(ParseYaml, OneDocumentOnly) {
   auto r = parse_yaml("StartAt: A\n---\nother: 1\n");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message, "the file holds 2 YAML documents; a definition is a single document");
+}
+
+}  // namespace
+}  // namespace sg::json
+
+namespace sg::json {
+namespace {
+
+// Bytes that are not UTF-8 (from a function's output, say) never reach stdout raw: each
+// is printed as U+FFFD, so the output stays valid JSON.
+TEST(JsonOutput, InvalidUtf8BecomesReplacementCharacters) {
+  EXPECT_EQ(Value::string(std::string_view("a\xff" "b")).dump(), "\"a\xEF\xBF\xBD" "b\"");
+  EXPECT_EQ(Value::string(std::string_view("\xed\xa0\x80")).dump(), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(Value::string(std::string_view("caf\xc3\xa9")).dump(), "\"caf\xc3\xa9\"");
+  auto reparsed = parse_json(Value::string(std::string_view("x\xc3(\x80y")).dump());
+  ASSERT_TRUE(reparsed.ok());
 }
 
 }  // namespace
