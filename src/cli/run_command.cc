@@ -1,6 +1,7 @@
 #include "cli/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
@@ -10,6 +11,7 @@
 #include "cli/definition_file.h"
 #include "cli/task_executor_factory.h"
 #include "engine/local_runner.h"
+#include "integrations/subprocess.h"
 #include "json/parse.h"
 
 namespace sg::cli {
@@ -29,6 +31,14 @@ std::string machine_name_from(const std::string& path) {
   std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   size_t dot = base.find('.');
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
+}
+
+// Interrupted (Ctrl-C, kill): stop every local function still running, then die of the
+// same signal, so that no function outlives the run.
+extern "C" void stop_functions_and_exit(int sig) {
+  integrations::kill_running_subprocesses();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
 }
 
 int usage_error(const std::string& msg) {
@@ -65,6 +75,8 @@ int run_command(const std::vector<std::string>& args) {
   } catch (const CLI::ParseError& e) {
     return usage_error(e.what());
   }
+
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) std::signal(sig, stop_functions_and_exit);
 
   auto text = read_file(file);
   if (!text) return usage_error(text.error().message);

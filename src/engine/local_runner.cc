@@ -9,13 +9,16 @@
 //
 // Tasks: a frame that reaches a Task records TaskScheduled/TaskStarted and parks. Once no
 // frame is ready (every frame of this instant has run), the parked tasks go to the
-// executor together (TaskExecutor::invoke_all, concurrent where the executor can), and
-// their frames resume in the order they parked, so runs stay deterministic. A task whose
-// frame was aborted meanwhile still runs, as an in-flight Lambda call does on AWS; its
-// result is dropped.
+// executor together (TaskExecutor::invoke_all, concurrent where the executor can). Their
+// frames resume as the results arrive (in park order for executors that run calls one
+// after another); calls whose frames are aborted meanwhile are withdrawn and their
+// results dropped.
 #include "engine/local_runner.h"
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <deque>
 #include <memory>
 #include <queue>
@@ -132,7 +135,7 @@ class Runner {
   std::deque<std::pair<Frame*, Action>> ready_;
   std::vector<Frame*> parked_;             // frames waiting for their task, in park order
   std::vector<TaskRequest> parked_requests_;  // parallel to parked_
-  std::vector<TaskResult> task_results_;
+  uint64_t cancels_ = 0;  // frames cancelled so far (a batch in flight watches it)
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t seq_ = 0;
   int64_t now_ = 0;
@@ -399,22 +402,18 @@ void Runner::flush_tasks() {
   std::vector<TaskRequest> requests;
   frames.swap(parked_);
   requests.swap(parked_requests_);
-  task_results_.clear();
-  task_results_.resize(requests.size());
-  auto wall_before = std::chrono::steady_clock::now();
-  int64_t batch_start = now_;
-  opt_.tasks->invoke_all(requests, task_results_);
-  int64_t wall_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before).count();
-  if (opt_.real_time) {  // tasks take wall time: the clock moves on with them
-    auto elapsed = std::chrono::steady_clock::now() - wall_start_;
-    now_ = std::max(now_, start_ + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
-  }
-  std::vector<TaskResult> results;
-  results.swap(task_results_);
-  for (size_t i = 0; i < frames.size() && !done_; ++i) {
+  const size_t n = requests.size();
+  std::vector<TaskResult> results(n);
+  const auto wall_before = std::chrono::steady_clock::now();
+  const int64_t batch_start = now_;
+
+  auto apply = [&](size_t i) {
     Frame* f = frames[i];
-    if (f->cancelled) continue;
+    if (done_ || f->cancelled) return;
+    if (opt_.real_time) {  // tasks take wall time: the clock moves on with them
+      auto elapsed = std::chrono::steady_clock::now() - wall_start_;
+      now_ = std::max(now_, start_ + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+    }
     TaskResult& r = results[i];
     if (!r.ok && r.error == asl::errors::kTimeout) {
       // Tasks take no virtual time, but a timed-out one lasted its timeout: report it then,
@@ -423,12 +422,63 @@ void Runner::flush_tasks() {
       int64_t lasted = 0;
       if (q.timeout_seconds && *q.timeout_seconds > 0) lasted = *q.timeout_seconds * 1000;
       if (q.time_left_ms > 0 && (lasted == 0 || q.time_left_ms < lasted)) lasted = q.time_left_ms;
-      if (lasted == 0) lasted = wall_ms;  // stopped by the function entry's own timeout
+      if (lasted == 0) {  // stopped by the function entry's own timeout
+        lasted = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before)
+                     .count();
+      }
       f->timed_out = std::move(r);
       schedule(batch_start + lasted, f, Action::kTaskTimedOut);
-      continue;
+      return;
     }
     complete_task(f, std::move(r));
+  };
+
+  if (n == 1) {
+    opt_.tasks->invoke_all(requests, results, nullptr);
+    apply(0);
+  } else {
+    // The calls run on a thread of their own; each result is handled here as it arrives,
+    // and calls whose branch or iteration has ended meanwhile (a sibling failed, the
+    // execution finished) are withdrawn, so a hung function cannot hold the run.
+    std::unique_ptr<std::atomic<bool>[]> withdrawn(new std::atomic<bool>[n]);
+    for (size_t i = 0; i < n; ++i) {
+      withdrawn[i].store(false);
+      requests[i].withdrawn = &withdrawn[i];
+    }
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<size_t> arrived, handling;
+    std::thread worker([&] {
+      opt_.tasks->invoke_all(requests, results, [&](size_t i) {
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          arrived.push_back(i);
+        }
+        cv.notify_one();
+      });
+    });
+    std::vector<char> received(n, 0);
+    size_t count = 0;
+    uint64_t cancels_seen = cancels_;
+    while (count < n) {
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return !arrived.empty(); });
+        handling.swap(arrived);
+      }
+      for (size_t i : handling) {
+        ++count;
+        received[i] = 1;
+        apply(i);
+      }
+      handling.clear();
+      if (cancels_ != cancels_seen || done_) {
+        cancels_seen = cancels_;
+        for (size_t j = 0; j < n; ++j)
+          if (!received[j] && (done_ || frames[j]->cancelled)) withdrawn[j].store(true);
+      }
+    }
+    worker.join();
   }
   // Hand the buffers back so the next batch reuses their capacity.
   frames.clear();
@@ -611,6 +661,7 @@ void Runner::frame_failed(Frame* f, StatesError error) {
 void Runner::cancel(Frame* f) {
   if (f->cancelled || f->finished) return;
   f->cancelled = true;
+  ++cancels_;
   // Only states that can be in progress have an abort event (AWS: Task, Wait, Map,
   // Parallel), and only once entered: a branch that had not started logs nothing.
   if (f->state && f->entered) {

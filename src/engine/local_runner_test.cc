@@ -544,9 +544,9 @@ class BatchRecorder final : public TaskExecutor {
     if (n == 1) return TaskResult::failure("Custom.Flaky", "first attempt");
     return TaskResult::success(Value::integer(r.parameters.find("x")->as_int() * 10));
   }
-  void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) override {
+  void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results, const Done& done) override {
     batches.push_back(requests.size());
-    TaskExecutor::invoke_all(requests, results);
+    TaskExecutor::invoke_all(requests, results, done);
   }
   std::map<std::string, int> attempts;
   std::vector<size_t> batches;

@@ -7,12 +7,16 @@
 // failure (e.g. error "Lambda.ServiceException").
 //
 // invoke_all() runs the tasks that start at the same instant (the iterations of a Map,
-// the branches of a Parallel) and fills results[i] for requests[i]. The default calls
-// invoke() for each in order; executors whose work can overlap (local functions, HTTP)
-// run them concurrently, as AWS does. The in-process runner calls both from one thread.
+// the branches of a Parallel) and fills results[i] for requests[i], reporting each as it
+// completes. The default calls invoke() for each in order; executors whose work can
+// overlap (local functions, HTTP) run them concurrently, as AWS does. The runner may call
+// invoke_all() from a thread of its own while it handles the results already reported,
+// and withdraws calls whose results it no longer needs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,6 +38,10 @@ struct TaskRequest {
   // Time left before the execution's TimeoutSeconds (0: no execution timeout). An executor
   // stops the call by then, as it does for timeout_seconds, and reports States.Timeout.
   int64_t time_left_ms = 0;
+  // Turns true when the runner no longer wants the result (the branch or iteration was
+  // aborted, the execution ended): skip the call if it has not started, stop it if you can.
+  const std::atomic<bool>* withdrawn = nullptr;
+  bool is_withdrawn() const { return withdrawn && withdrawn->load(std::memory_order_relaxed); }
 };
 
 struct TaskResult {
@@ -53,8 +61,20 @@ class TaskExecutor {
  public:
   virtual ~TaskExecutor() = default;
   virtual TaskResult invoke(const TaskRequest& request) = 0;
-  virtual void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) {
-    for (size_t i = 0; i < requests.size(); ++i) results[i] = invoke(requests[i]);
+
+  // done(i) is called (from any thread, one call at a time) as soon as results[i] is
+  // final, so the runner can act on it while the other calls run; it may be empty.
+  using Done = std::function<void(size_t)>;
+  virtual void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results, const Done& done) {
+    for (size_t i = 0; i < requests.size(); ++i) {
+      results[i] = requests[i].is_withdrawn() ? withdrawn_result() : invoke(requests[i]);
+      if (done) done(i);
+    }
+  }
+
+  // What a withdrawn call yields (nobody reads it).
+  static TaskResult withdrawn_result() {
+    return TaskResult::failure("States.Runtime", "The call was withdrawn: its result is no longer needed");
   }
 };
 

@@ -56,6 +56,7 @@ FunctionOutcome CommandFunction::call(const FunctionCall& call) {
   spec.timeout_ms = call.timeout_ms;
   spec.max_output = kMaxResponseBytes;
   spec.stderr_tail = kStderrTail;
+  spec.withdrawn = call.withdrawn;
   SubprocessResult r = run_subprocess(spec);
 
   if (!r.started) {
@@ -64,6 +65,7 @@ FunctionOutcome CommandFunction::call(const FunctionCall& call) {
     cause += ": " + r.start_error;
     return FunctionOutcome::failure("Lambda.ServiceException", std::move(cause));
   }
+  if (r.withdrawn) return withdrawn_outcome();
   if (r.timed_out) return FunctionOutcome::failure("States.Timeout", "");
   if (r.output_too_large) return response_too_large();
   if (r.exited && r.exit_code == 0) return interpret_payload(r.out, false, who_);

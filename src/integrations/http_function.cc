@@ -179,8 +179,17 @@ FunctionOutcome HttpFunction::call(const FunctionCall& call) {
   if (!h) return no_client();
   Exchange ex;
   prepare(h, call, ex);
+  if (call.withdrawn) {  // libcurl asks about once a second whether to go on
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, call.withdrawn);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+      return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+    });
+  }
   CURLcode rc = curl_easy_perform(h);
-  FunctionOutcome o = outcome(h, rc, call, ex);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);
+  FunctionOutcome o = outcome(h, rc, call, ex);  // also detaches ex from the handle
+  if (rc == CURLE_ABORTED_BY_CALLBACK) o = withdrawn_outcome();
   release(h);
   return o;
 }
@@ -193,17 +202,17 @@ FunctionOutcome HttpFunction::no_client() const {
 // connections); anything else (https, proxies, user info in the URL), or a second batch
 // arriving while the first runs, takes the thread-per-call path.
 void HttpFunction::call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,
-                            size_t width) {
+                            size_t width, const Done& done) {
   std::unique_lock<std::mutex> lock(pipeline_mu_, std::try_to_lock);
   if (calls.size() <= 1 || width <= 1 || !pipeline_ || !lock.owns_lock()) {
-    LocalFunction::call_all(calls, outcomes, width);
+    LocalFunction::call_all(calls, outcomes, width, done);
     return;
   }
   std::vector<PipelinedRequest> requests(calls.size());
-  for (size_t i = 0; i < calls.size(); ++i) requests[i] = PipelinedRequest{calls[i].event, calls[i].timeout_ms};
+  for (size_t i = 0; i < calls.size(); ++i)
+    requests[i] = PipelinedRequest{calls[i].event, calls[i].timeout_ms, calls[i].withdrawn};
   std::vector<PipelinedResponse> responses(calls.size());
-  pipeline_->post_all(requests, responses, width);
-  for (size_t i = 0; i < calls.size(); ++i) {
+  pipeline_->post_all(requests, responses, width, [&](size_t i) {
     PipelinedResponse& r = responses[i];
     switch (r.kind) {
       case PipelinedResponse::Kind::kResponse:
@@ -218,8 +227,12 @@ void HttpFunction::call_all(std::span<const FunctionCall> calls, std::span<Funct
       case PipelinedResponse::Kind::kTransportError:
         outcomes[i] = transport_failure(r.error);
         break;
+      case PipelinedResponse::Kind::kWithdrawn:
+        outcomes[i] = withdrawn_outcome();
+        break;
     }
-  }
+    if (done) done(i);
+  });
 }
 
 size_t HttpFunction::pipelined_connections() const {

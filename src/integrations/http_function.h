@@ -62,7 +62,8 @@ class HttpFunction final : public LocalFunction {
   FunctionOutcome call(const FunctionCall& call) override;
   // A batch: pipelined over up to `width` keep-alive connections (http_pipeline.h) for a
   // plain-http URL with no proxy configured; otherwise up to `width` threads calling call().
-  void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width) override;
+  void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width,
+                const Done& done) override;
 
   // Connections the pipelining client opened so far (tests check reuse with it).
   size_t pipelined_connections() const;

@@ -25,6 +25,7 @@ namespace {
 constexpr size_t kMaxDepth = 8;
 constexpr size_t kMaxIdle = 16;         // connections kept between batches
 constexpr int kConnectTimeoutMs = 10000;
+constexpr int kWithdrawCheckMs = 50;    // how often waiting calls look at their flags
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -147,7 +148,7 @@ int HttpPipeline::connect_one(std::string& error) {
 }
 
 void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::span<PipelinedResponse> responses,
-                            size_t max_connections) {
+                            size_t max_connections, const std::function<void(size_t)>& done) {
   if (max_connections == 0) max_connections = 1;
   std::deque<size_t> pending;
   for (size_t i = 0; i < requests.size(); ++i) pending.push_back(i);
@@ -158,7 +159,18 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
   auto finish = [&](size_t i, PipelinedResponse r) {
     responses[i] = std::move(r);
     --remaining;
+    if (done) done(i);
   };
+  auto withdrawn = [&](size_t i) {
+    return requests[i].withdrawn && requests[i].withdrawn->load(std::memory_order_relaxed);
+  };
+  auto finish_withdrawn = [&](size_t i) {
+    PipelinedResponse r;
+    r.kind = PipelinedResponse::Kind::kWithdrawn;
+    finish(i, std::move(r));
+  };
+  bool watch_withdrawals = false;
+  for (const PipelinedRequest& r : requests) watch_withdrawals = watch_withdrawals || r.withdrawn;
   auto transport_error = [](std::string message) {
     PipelinedResponse r;
     r.kind = PipelinedResponse::Kind::kTransportError;
@@ -231,6 +243,28 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
   };
 
   while (remaining > 0) {
+    // Withdrawn requests still queued are never sent; a connection that only waits on
+    // withdrawn ones is closed.
+    if (watch_withdrawals) {
+      for (auto it = pending.begin(); it != pending.end();) {
+        if (withdrawn(*it)) {
+          finish_withdrawn(*it);
+          it = pending.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      for (Conn& c : conns) {
+        if (c.dead || c.waiting.empty()) continue;
+        bool all = true;
+        for (size_t i : c.waiting) all = all && withdrawn(i);
+        if (!all) continue;
+        kill(c);
+        for (size_t i : c.waiting) finish_withdrawn(i);
+        c.waiting.clear();
+      }
+      if (remaining == 0) break;
+    }
     // Open (or take from the pool) as many connections as the queue can use.
     size_t alive = alive_count();
     size_t busy_or_queued = pending.size();
@@ -308,6 +342,7 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
     if (fds.empty()) continue;  // requeued work: go round again
     int wait_ms = -1;
     if (nearest >= 0) wait_ms = static_cast<int>(std::max<int64_t>(0, nearest - now_ms()));
+    if (watch_withdrawals && (wait_ms < 0 || wait_ms > kWithdrawCheckMs)) wait_ms = kWithdrawCheckMs;
     int n = poll(fds.data(), fds.size(), wait_ms);
     if (n < 0 && errno != EINTR) {
       std::string why = std::string("poll failed: ") + std::strerror(errno);

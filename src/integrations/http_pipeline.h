@@ -21,7 +21,9 @@
 // owner serialises calls to post_all().
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -34,10 +36,13 @@ namespace sg::integrations {
 struct PipelinedRequest {
   std::string_view body;
   int64_t timeout_ms = 0;  // 0: none
+  // Turns true when the result is no longer wanted: not sent if still queued; a
+  // connection whose waiting requests are all withdrawn is closed.
+  const std::atomic<bool>* withdrawn = nullptr;
 };
 
 struct PipelinedResponse {
-  enum class Kind { kResponse, kTimeout, kTooLarge, kTransportError };
+  enum class Kind { kResponse, kTimeout, kTooLarge, kTransportError, kWithdrawn };
   Kind kind = Kind::kTransportError;
   int status = 0;
   bool function_error = false;  // header X-Amz-Function-Error
@@ -55,9 +60,10 @@ class HttpPipeline {
   HttpPipeline(const HttpPipeline&) = delete;
   ~HttpPipeline();
 
-  // responses[i] for requests[i]; at most max_connections connections.
+  // responses[i] for requests[i]; at most max_connections connections. done(i), when
+  // given, runs (on this thread) as soon as responses[i] is final.
   void post_all(std::span<const PipelinedRequest> requests, std::span<PipelinedResponse> responses,
-                size_t max_connections);
+                size_t max_connections, const std::function<void(size_t)>& done = nullptr);
 
   size_t connections_opened() const { return opened_; }
 

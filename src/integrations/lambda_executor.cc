@@ -2,6 +2,8 @@
 
 #include "common/parallel_for.h"
 
+#include <mutex>
+
 #include <array>
 #include <chrono>
 #include <exception>
@@ -115,33 +117,42 @@ int64_t LambdaExecutor::now_ms() const {
 
 TaskResult LambdaExecutor::invoke(const TaskRequest& request) {
   TaskResult result;
-  invoke_all(std::span<const TaskRequest>(&request, 1), std::span<TaskResult>(&result, 1));
+  invoke_all(std::span<const TaskRequest>(&request, 1), std::span<TaskResult>(&result, 1), nullptr);
   return result;
 }
 
 // Every request is prepared on the calling thread (resource and parameter checks, payload
 // text, request id); the calls left are grouped per function and each group runs through
-// LocalFunction::call_all (concurrently, up to max_concurrent_calls); then each result is
-// shaped as its resource form wants.
-void LambdaExecutor::invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results) {
+// LocalFunction::call_all (concurrently, up to max_concurrent_calls); each result is shaped
+// as its resource form wants and reported as soon as its call ends.
+void LambdaExecutor::invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results,
+                                const Done& done) {
+  std::mutex done_mu;  // done() is called one at a time, whichever thread finishes a call
+  auto report = [&](size_t i) {
+    std::lock_guard<std::mutex> lock(done_mu);
+    if (done) done(i);
+  };
   std::vector<PreparedCall> prepared(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
     try {
-      prepared[i] = prepare(requests[i]);
+      prepared[i] = requests[i].is_withdrawn() ? answered(withdrawn_result()) : prepare(requests[i]);
     } catch (const std::exception& e) {
       prepared[i].result = TaskResult::failure("Lambda.ServiceException",
                                                 std::string("stepguard could not invoke the function: ") + e.what());
     }
   }
-  // Group the calls per function, in request order.
+  // Answered already: report first. Then group the calls per function, in request order.
   std::vector<std::vector<size_t>> groups(functions_.size());
   std::vector<size_t> used;
   for (size_t i = 0; i < prepared.size(); ++i) {
-    if (prepared[i].result) continue;
+    if (prepared[i].result) {
+      results[i] = std::move(*prepared[i].result);
+      report(i);
+      continue;
+    }
     if (groups[prepared[i].function].empty()) used.push_back(prepared[i].function);
     groups[prepared[i].function].push_back(i);
   }
-  std::vector<FunctionOutcome> outcomes(requests.size());
   size_t width = options_.max_concurrent_calls > 0 ? static_cast<size_t>(options_.max_concurrent_calls) : 1;
   parallel_for(used.size(), used.size(), [&](size_t g) {
     const std::vector<size_t>& members = groups[used[g]];
@@ -152,22 +163,19 @@ void LambdaExecutor::invoke_all(std::span<const TaskRequest> requests, std::span
       calls[k].event = p.event;
       calls[k].timeout_ms = p.timeout_ms;
       calls[k].request_id = p.request_id;
+      calls[k].withdrawn = requests[members[k]].withdrawn;
     }
-    functions_[used[g]]->call_all(calls, outs, width);
-    for (size_t k = 0; k < members.size(); ++k) outcomes[members[k]] = std::move(outs[k]);
+    functions_[used[g]]->call_all(calls, outs, width, [&](size_t k) {
+      size_t i = members[k];
+      try {
+        results[i] = finish(prepared[i], std::move(outs[k]));
+      } catch (const std::exception& e) {
+        results[i] = TaskResult::failure("Lambda.ServiceException",
+                                         std::string("stepguard could not invoke the function: ") + e.what());
+      }
+      report(i);
+    });
   });
-  for (size_t i = 0; i < prepared.size(); ++i) {
-    if (prepared[i].result) {
-      results[i] = std::move(*prepared[i].result);
-      continue;
-    }
-    try {
-      results[i] = finish(prepared[i], std::move(outcomes[i]));
-    } catch (const std::exception& e) {
-      results[i] = TaskResult::failure("Lambda.ServiceException",
-                                       std::string("stepguard could not invoke the function: ") + e.what());
-    }
-  }
 }
 
 LambdaExecutor::PreparedCall LambdaExecutor::prepare(const TaskRequest& request) {
@@ -178,7 +186,7 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare(const TaskRequest& request)
       return prepare_invoke(request);
     case LambdaResourceKind::kInvokeWaitForTaskToken:
       if (options_.invoke_callback_tasks) return prepare_invoke(request);
-      return done(TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
+      return answered(TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
                                                             std::string(request.resource) +
                                                             "': a .waitForTaskToken task completes only when "
                                                             "SendTaskSuccess or SendTaskFailure is called with "
@@ -188,10 +196,10 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare(const TaskRequest& request)
     case LambdaResourceKind::kOther:
       break;
   }
-  return done(no_integration(request.resource));
+  return answered(no_integration(request.resource));
 }
 
-LambdaExecutor::PreparedCall LambdaExecutor::done(TaskResult r) {
+LambdaExecutor::PreparedCall LambdaExecutor::answered(TaskResult r) {
   PreparedCall p;
   p.result = std::move(r);
   return p;
@@ -244,11 +252,11 @@ void LambdaExecutor::set_call(PreparedCall& p, size_t index, std::string event, 
 
 LambdaExecutor::PreparedCall LambdaExecutor::prepare_function_arn(const TaskRequest& request) {
   auto ref = parse_function_ref(request.resource);
-  if (!ref) return done(no_integration(request.resource));  // classify() checked; kept for safety
+  if (!ref) return answered(no_integration(request.resource));  // classify() checked; kept for safety
   auto index = registry_.resolve(*ref, options_.region, options_.account);
   PreparedCall p;
   p.request_id = request_id();
-  if (!index) return done(not_found(*ref, p.request_id));
+  if (!index) return answered(not_found(*ref, p.request_id));
   p.shape = PreparedCall::Shape::kBare;
   set_call(p, *index, request.parameters.dump(), request);
   return p;
@@ -257,20 +265,20 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_function_arn(const TaskRequ
 LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& request) {
   const Value& params = request.parameters;
   if (!params.is_object()) {
-    return done(TaskResult::failure("States.Runtime", "The parameters of resource '" +
+    return answered(TaskResult::failure("States.Runtime", "The parameters of resource '" +
                                                           std::string(request.resource) +
                                                           "' must be an object with a FunctionName, got " +
                                                           std::string(json::type_name(params.type()))));
   }
   const Value* fn = params.find("FunctionName");
   if (!fn) {
-    return done(TaskResult::failure("States.Runtime",
+    return answered(TaskResult::failure("States.Runtime",
                                     "The field 'FunctionName' is required but was missing from the "
                                     "parameters of resource '" +
                                         std::string(request.resource) + "'"));
   }
   if (!fn->is_string()) {
-    return done(TaskResult::failure("States.Runtime",
+    return answered(TaskResult::failure("States.Runtime",
                                     "The field 'FunctionName' of resource '" + std::string(request.resource) +
                                         "' must be a string, got " + std::string(json::type_name(fn->type()))));
   }
@@ -278,13 +286,13 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
   std::string_view fn_text = fn->as_string();
   auto ref = parse_function_ref(fn_text);
   if (!ref) {
-    return done(validation_error(
+    return answered(validation_error(
         fn_text, "functionName",
         std::string("Member must satisfy regular expression pattern: ") + kFunctionNamePattern, id));
   }
   if (const Value* q = params.find("Qualifier"); q && !q->is_null()) {
     if (!q->is_string()) {
-      return done(validation_error(q->dump(), "qualifier",
+      return answered(validation_error(q->dump(), "qualifier",
                                    "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
     }
     std::string_view qualifier = q->as_string();
@@ -292,11 +300,11 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
       std::string probe = "x:" + std::string(qualifier);
       auto check = parse_function_ref(probe);
       if (!check || check->qualifier != qualifier) {
-        return done(validation_error(qualifier, "qualifier",
+        return answered(validation_error(qualifier, "qualifier",
                                      "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
       }
       if (!ref->qualifier.empty() && ref->qualifier != qualifier) {
-        return done(TaskResult::failure(
+        return answered(TaskResult::failure(
             "Lambda.InvalidParameterValueException",
             "The derived qualifier from the function name does not match the specified "
             "qualifier." +
@@ -313,16 +321,16 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
     } else if (type == "DryRun") {
       status = 204;
     } else if (type != "RequestResponse") {
-      return done(validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
+      return answered(validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
                                    "Member must satisfy enum value set: [Event, RequestResponse, DryRun]", id));
     }
   }
   auto index = registry_.resolve(*ref, options_.region, options_.account);
-  if (!index) return done(not_found(*ref, id));
+  if (!index) return answered(not_found(*ref, id));
 
   PreparedCall p;
   p.request_id = std::move(id);
-  if (status == 204) return done(empty_invoke_result(204, p.request_id));
+  if (status == 204) return answered(empty_invoke_result(204, p.request_id));
   p.shape = status == 202 ? PreparedCall::Shape::kInvokeEvent : PreparedCall::Shape::kInvoke;
   p.executed_version = all_digits(ref->qualifier) ? std::string(ref->qualifier) : std::string("$LATEST");
   set_call(p, *index, payload_text(params.find("Payload")), request);

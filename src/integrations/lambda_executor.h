@@ -83,7 +83,8 @@ class LambdaExecutor final : public engine::TaskExecutor {
   engine::TaskResult invoke(const engine::TaskRequest& request) override;
   // Checks every request, then runs the calls of each function as one batch
   // (LocalFunction::call_all, up to options().max_concurrent_calls at once).
-  void invoke_all(std::span<const engine::TaskRequest> requests, std::span<engine::TaskResult> results) override;
+  void invoke_all(std::span<const engine::TaskRequest> requests, std::span<engine::TaskResult> results,
+                  const Done& done) override;
 
   const FunctionRegistry& registry() const { return registry_; }
   const LambdaExecutorOptions& options() const { return options_; }
@@ -100,7 +101,7 @@ class LambdaExecutor final : public engine::TaskExecutor {
     Shape shape = Shape::kBare;
     std::string executed_version;  // kInvoke: the response's ExecutedVersion
   };
-  static PreparedCall done(engine::TaskResult r);
+  static PreparedCall answered(engine::TaskResult r);
   PreparedCall prepare(const engine::TaskRequest& request);
   PreparedCall prepare_function_arn(const engine::TaskRequest& request);
   PreparedCall prepare_invoke(const engine::TaskRequest& request);

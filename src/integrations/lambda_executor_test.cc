@@ -376,7 +376,7 @@ TEST(LambdaExecutor, BatchResultsMatchTheirRequests) {
     requests[i].parameters = params[i];
   }
   std::vector<TaskResult> results(requests.size());
-  ex.invoke_all(requests, results);
+  ex.invoke_all(requests, results, nullptr);
   for (int i = 0; i < 200; ++i) {
     const TaskResult& r = results[i];
     if (i % 7 == 0) {
@@ -423,7 +423,7 @@ TEST(LambdaExecutor, BatchCallsRunConcurrently) {
       r.parameters = parse("{}");
     }
     std::vector<TaskResult> results(2);
-    ex.invoke_all(requests, results);
+    ex.invoke_all(requests, results, nullptr);
     for (const TaskResult& r : results) {
       ASSERT_TRUE(r.ok) << name << ": " << r.cause;
       EXPECT_EQ(r.output.dump(), name == "http" ? R"({"together":true})" : R"({"seen":2})");

@@ -1,6 +1,8 @@
 #include "integrations/local_function.h"
 
 #include "common/parallel_for.h"
+
+#include <mutex>
 #include "json/parse.h"
 
 namespace sg::integrations {
@@ -32,9 +34,18 @@ std::string_view tail_utf8(std::string_view text, size_t max) {
   return text.substr(start);
 }
 
+FunctionOutcome withdrawn_outcome() {
+  return FunctionOutcome::failure("States.Runtime", "The call was withdrawn: its result is no longer needed");
+}
+
 void LocalFunction::call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,
-                             size_t width) {
-  parallel_for(calls.size(), width, [&](size_t i) { outcomes[i] = call(calls[i]); });
+                             size_t width, const Done& done) {
+  std::mutex done_mu;
+  parallel_for(calls.size(), width, [&](size_t i) {
+    outcomes[i] = calls[i].is_withdrawn() ? withdrawn_outcome() : call(calls[i]);
+    std::lock_guard<std::mutex> lock(done_mu);
+    if (done) done(i);
+  });
 }
 
 FunctionOutcome interpret_payload(std::string_view payload, bool flagged_function_error,

@@ -16,7 +16,9 @@
 // never throws.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,15 +56,26 @@ struct FunctionCall {
   std::string_view event;       // the JSON payload sent to the function
   int64_t timeout_ms = 0;       // 0: no timeout
   std::string_view request_id;  // the invocation's request id, quoted by service-error causes
+  // Turns true when the caller no longer wants the result (a sibling failed): a call not
+  // started yet is skipped, a running one stopped where the function kind allows it.
+  const std::atomic<bool>* withdrawn = nullptr;
+  bool is_withdrawn() const { return withdrawn && withdrawn->load(std::memory_order_relaxed); }
 };
+
+// The outcome of a call that was withdrawn before it finished (nobody reads it).
+FunctionOutcome withdrawn_outcome();
 
 class LocalFunction {
  public:
   virtual ~LocalFunction() = default;
   virtual FunctionOutcome call(const FunctionCall& call) = 0;
   // Makes every call (outcomes[i] for calls[i]) with up to `width` of them in flight at
-  // once, and returns when all are done. The default runs call() on up to `width` threads.
-  virtual void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width);
+  // once, calls done(i) (from any thread, one at a time) as soon as outcomes[i] is final,
+  // and returns when all are done. Withdrawn calls are skipped or stopped. The default runs
+  // call() on up to `width` threads.
+  using Done = std::function<void(size_t)>;
+  virtual void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width,
+                        const Done& done);
 };
 
 // Applies the outcome rules above to a payload the function returned. `who` names the

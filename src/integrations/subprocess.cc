@@ -22,6 +22,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kChunk = 64 * 1024;
+constexpr int kWithdrawCheckMs = 50;  // how often a withdrawable call looks at its flag
 
 class Fd {
  public:
@@ -158,7 +159,40 @@ bool drain(int fd, std::string& out) {
   }
 }
 
+// Process groups of the running children, for kill_running_subprocesses(). A fixed array
+// of atomics, because a signal handler reads it.
+constexpr size_t kMaxTracked = 1024;
+std::atomic<pid_t> g_running[kMaxTracked];
+
+class TrackedChild {
+ public:
+  explicit TrackedChild(pid_t pid) {
+    for (size_t i = 0; i < kMaxTracked; ++i) {
+      pid_t expected = 0;
+      if (g_running[i].compare_exchange_strong(expected, pid)) {
+        slot_ = i;
+        return;
+      }
+    }
+  }
+  ~TrackedChild() {
+    if (slot_ < kMaxTracked) g_running[slot_].store(0);
+  }
+  TrackedChild(const TrackedChild&) = delete;
+  TrackedChild& operator=(const TrackedChild&) = delete;
+
+ private:
+  size_t slot_ = kMaxTracked;
+};
+
 }  // namespace
+
+void kill_running_subprocesses() noexcept {
+  for (auto& slot : g_running) {
+    pid_t pid = slot.load();
+    if (pid > 0) ::kill(-pid, SIGKILL);
+  }
+}
 
 SubprocessResult run_subprocess(const SubprocessSpec& spec) {
   SubprocessResult r;
@@ -199,6 +233,7 @@ SubprocessResult run_subprocess(const SubprocessSpec& spec) {
     return r;
   }
   r.started = true;
+  TrackedChild tracked(pid);
   in_r.close();
   out_w.close();
   err_w.close();
@@ -239,6 +274,13 @@ SubprocessResult run_subprocess(const SubprocessSpec& spec) {
       }
       wait_ms = static_cast<int>(left > 1000000 ? 1000000 : left) + 1;
     }
+    if (spec.withdrawn) {
+      if (spec.withdrawn->load()) {
+        r.withdrawn = true;
+        break;
+      }
+      if (wait_ms < 0 || wait_ms > kWithdrawCheckMs) wait_ms = kWithdrawCheckMs;
+    }
     int ready = poll(fds, n, wait_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
@@ -270,7 +312,7 @@ SubprocessResult run_subprocess(const SubprocessSpec& spec) {
   in_w.close();
   out_r.close();
   err_r.close();
-  if (r.timed_out || r.output_too_large) {
+  if (r.timed_out || r.output_too_large || r.withdrawn) {
     kill_group(pid);
     reap_blocking(pid, r);
   } else {

@@ -9,9 +9,14 @@
 //   SIGKILL and the child is reaped.
 // - SIGPIPE is blocked in the calling thread while writing, so a child closing its stdin
 //   never kills the caller.
+// - `withdrawn`, when set and it turns true, kills the child too (the caller no longer
+//   wants the result: a sibling branch failed, say).
+// - Every running child's process group is registered, so kill_running_subprocesses() can
+//   stop them all when stepguard itself is interrupted.
 // Thread-safe (no shared state); never throws except std::bad_alloc.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,12 +32,14 @@ struct SubprocessSpec {
   int64_t timeout_ms = 0;        // 0: none
   size_t max_output = SIZE_MAX;  // stdout beyond this kills the child
   size_t stderr_tail = 4096;     // bytes of stderr kept (the last ones)
+  const std::atomic<bool>* withdrawn = nullptr;  // becomes true: kill the child
 };
 
 struct SubprocessResult {
   bool started = false;
   std::string start_error;  // when !started: why (strerror text)
   bool timed_out = false;
+  bool withdrawn = false;  // killed because `withdrawn` turned true
   bool output_too_large = false;
   bool exited = false;  // exited normally (exit_code valid)
   int exit_code = -1;
@@ -42,5 +49,10 @@ struct SubprocessResult {
 };
 
 SubprocessResult run_subprocess(const SubprocessSpec& spec);
+
+// SIGKILLs the process group of every child run_subprocess() has running. Async-signal-
+// safe: meant for stepguard's own SIGINT/SIGTERM/SIGHUP handler, so that no function
+// outlives an interrupted run.
+void kill_running_subprocesses() noexcept;
 
 }  // namespace sg::integrations

@@ -29,6 +29,15 @@ def trace_events(stderr):
     return [json.loads(line) for line in stderr.splitlines() if line.startswith("{")]
 
 
+def process_running(pid):
+    """True while pid is a live process (a zombie waiting for its parent is not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
 def duration_seconds(events):
     return round(events[-1]["timestamp"] - events[0]["timestamp"], 3)
 
@@ -243,6 +252,82 @@ class RunCli(unittest.TestCase):
         result = json.loads(out)
         self.assertEqual(result["Error"], "States.Runtime")
         self.assertIn("exceeded 1000 state transitions", result["Cause"])
+
+    def test_a_failed_branch_withdraws_its_siblings_calls(self):
+        pidfile = os.path.join(self.tmp.name, "hang.pid")
+        hang = self.write("hang.sh", f"echo $$ > {pidfile}; cat >/dev/null; exec sleep 60\n")
+        fail = self.write("fail.sh", "cat >/dev/null; sleep 0.3; exit 1\n")
+        path = self.write("par.json", json.dumps({"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": True,
+            "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Task", "Resource": f"{ACCT}fail", "End": True}}},
+                         {"StartAt": "H", "States": {"H": {"Type": "Task", "Resource": f"{ACCT}hang", "End": True}}}]}}}))
+        # Without withdrawal the hung function (no timeout) would hold the run for a minute.
+        p = subprocess.run([BIN, "run", path, "--function", f"fail=sh {fail}", "--function", f"hang=sh {hang}"],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["Error"], "Lambda.Unknown")
+        with open(pidfile) as f:
+            pid = int(f.read())
+        self.assertFalse(process_running(pid), "the hung function was left running")
+
+    def test_a_failed_iteration_withdraws_calls_to_a_server_that_never_answers(self):
+        import http.server
+        import threading
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if b'"fail"' in body:
+                    reply = b'{"errorType":"Custom.Failed","errorMessage":"no"}'
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(reply)))
+                    self.end_headers()
+                    self.wfile.write(reply)
+                    return
+                threading.Event().wait(60)  # never answers in time
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/"
+            path = self.write("map.json", json.dumps({"StartAt": "M", "States": {"M": {"Type": "Map", "End": True,
+                "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": f"{ACCT}fn",
+                                                                     "End": True}}}}}}))
+            items = json.dumps([{"i": i} for i in range(6)] + ["fail"])
+            p = subprocess.run([BIN, "run", path, "--input", items, "--function", f"fn={url}"],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertEqual(json.loads(p.stdout)["Error"], "Custom.Failed")
+        finally:
+            server.shutdown()
+
+    def test_interrupting_a_run_stops_its_functions(self):
+        import signal
+        import time
+        pidfile = os.path.join(self.tmp.name, "fn.pid")
+        fn = self.write("fn.sh", f"echo $$ > {pidfile}; cat >/dev/null; exec sleep 60\n")
+        path = self.write("t.json", f'{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{ACCT}fn","End":true}}}}}}')
+        p = subprocess.Popen([BIN, "run", path, "--function", f"fn=exec sh {fn}"], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        for _ in range(100):
+            if os.path.exists(pidfile) and os.path.getsize(pidfile) > 0:
+                break
+            time.sleep(0.05)
+        with open(pidfile) as f:
+            pid = int(f.read())
+        p.send_signal(signal.SIGTERM)
+        p.communicate(timeout=10)
+        self.assertEqual(p.returncode, -signal.SIGTERM)
+        for _ in range(40):
+            if not process_running(pid):
+                break
+            time.sleep(0.05)
+        self.assertFalse(process_running(pid), "the function outlived the interrupted run")
 
 
 if __name__ == "__main__":
