@@ -447,14 +447,22 @@ void Runner::flush_tasks() {
     }
     std::mutex mu;
     std::condition_variable cv;
-    std::vector<size_t> arrived, handling;
+    std::vector<size_t> arrived, handling;  // arrived: guarded by mu
+    size_t delivered = 0;                   // guarded by mu
+    // Results are handed over in groups (a wake-up per result would cost more than the
+    // result): when kGroup have gathered, when the last arrives, or every kPatience.
+    constexpr size_t kGroup = 64;
+    constexpr auto kPatience = std::chrono::milliseconds(2);
     std::thread worker([&] {
       opt_.tasks->invoke_all(requests, results, [&](size_t i) {
+        bool wake;
         {
           std::lock_guard<std::mutex> lock(mu);
           arrived.push_back(i);
+          ++delivered;
+          wake = arrived.size() >= kGroup || delivered == n;
         }
-        cv.notify_one();
+        if (wake) cv.notify_one();
       });
     });
     std::vector<char> received(n, 0);
@@ -463,7 +471,7 @@ void Runner::flush_tasks() {
     while (count < n) {
       {
         std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return !arrived.empty(); });
+        cv.wait_for(lock, kPatience, [&] { return arrived.size() >= kGroup || count + arrived.size() == n; });
         handling.swap(arrived);
       }
       for (size_t i : handling) {
