@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "asl/interpreter.h"
+#include "asl/names.h"
 #include "asl/state_machine.h"
 #include "asl/validator.h"
 #include "cli/definition_file.h"
@@ -135,6 +136,14 @@ int run_command(const std::vector<std::string>& args) {
   opt.max_transitions = max_transitions;
   opt.identity.state_machine_name = name.empty() ? machine_name_from(file) : name;
   opt.identity.execution_name = execution_name;
+  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"--name", &name},
+                                    std::pair<const char*, const std::string*>{"--execution-name", &execution_name}}) {
+    if (!value->empty() && !asl::is_valid_name(*value)) {
+      std::cerr << "stepguard run: " << flag << ": InvalidName: Invalid Name: '" << *value
+                << "' (1 to 80 characters, no whitespace, no < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /)\n";
+      return 1;
+    }
+  }
 
   engine::RunResult r = engine::run_local(**machine, opt);
   if (r.status == engine::ExecutionStatus::kSucceeded) {

@@ -1,5 +1,9 @@
 #include "integrations/function_registry.h"
 
+#include <curl/curl.h>
+
+#include <cstdlib>
+
 #include <set>
 #include <tuple>
 
@@ -28,6 +32,21 @@ std::string_view trim(std::string_view s) {
 // Where an entry came from, for messages.
 std::string where(const FunctionSpec& spec) {
   return spec.origin.empty() ? std::string("--function") : spec.origin;
+}
+
+// What libcurl's URL parser accepts (ports within 1-65535, closed IPv6 brackets, ...).
+bool valid_url(const std::string& url) {
+  CURLU* u = curl_url();
+  if (!u) return false;
+  bool ok = curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
+  char* port = nullptr;
+  if (ok && curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+    long n = std::strtol(port, nullptr, 10);
+    ok = n > 0 && n < 65536;
+  }
+  curl_free(port);
+  curl_url_cleanup(u);
+  return ok;
 }
 
 }  // namespace
@@ -83,6 +102,9 @@ Result<FunctionRegistry> FunctionRegistry::from_entries(std::vector<FunctionSpec
       if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
         return Error{kSpecError,
                      where(e) + ": function '" + e.key + "' has a URL without a host: '" + e.target + "'"};
+      }
+      if (!valid_url(e.target)) {
+        return Error{kSpecError, where(e) + ": function '" + e.key + "' has an invalid URL: '" + e.target + "'"};
       }
     }
     if (e.timeout_seconds && *e.timeout_seconds <= 0) {

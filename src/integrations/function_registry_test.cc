@@ -302,5 +302,14 @@ TEST(FunctionsFile, ReadsFilesAndResolvesWorkingDirectoriesAgainstTheirFolder) {
   fs::remove_all(dir);
 }
 
+TEST(FunctionRegistry, InvalidUrlsAreRefusedUpFront) {
+  for (const char* url : {"http://127.0.0.1:99999/", "http://[::1", "http://127.0.0.1:0/"}) {
+    auto r = FunctionRegistry::from_specs({std::string("f=") + url});
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().message, std::string("--function f: function 'f' has an invalid URL: '") + url + "'");
+  }
+  EXPECT_TRUE(FunctionRegistry::from_specs({"f=http://[::1]:8080/fn"}).ok());
+}
+
 }  // namespace
 }  // namespace sg::integrations

@@ -151,6 +151,12 @@ FunctionOutcome HttpFunction::outcome(CURL* h, int code, const FunctionCall& cal
   if (rc == CURLE_OPERATION_TIMEDOUT && call.timeout_ms > 0)
     return FunctionOutcome::failure("States.Timeout", "");
   if (rc != CURLE_OK) return transport_failure(ex.errbuf[0] ? ex.errbuf : curl_easy_strerror(rc));
+  curl_off_t announced = -1;
+  curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+  if (announced >= 0 && static_cast<uint64_t>(announced) != ex.body.size()) {
+    return transport_failure("the response ended after " + std::to_string(ex.body.size()) + " of the " +
+                             std::to_string(announced) + " bytes its Content-Length announced");
+  }
   return from_response(static_cast<int>(status), ex.function_error, ex.body, call);
 }
 

@@ -218,5 +218,19 @@ TEST(HttpFunction, OneMegabyteEachWay) {
   EXPECT_EQ(o.output.find("data")->as_string().size(), size_t{1} << 20);
 }
 
+// A body cut short of its Content-Length is a transport failure, not a success.
+TEST(HttpFunction, TruncatedBodyIsSdkClientException) {
+  TestHttpServer server([](const HttpRequest&) {
+    HttpResponse r;
+    r.raw = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":1}";
+    r.close = true;
+    return r;
+  });
+  HttpFunction fn("f", server.url());
+  FunctionOutcome o = fn.call(FunctionCall{"{}"});
+  EXPECT_FALSE(o.ok);
+  EXPECT_EQ(o.error, "Lambda.SdkClientException");
+}
+
 }  // namespace
 }  // namespace sg::integrations
