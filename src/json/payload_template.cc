@@ -155,6 +155,10 @@ std::string root_text(const JsonPath& path, const PathRoots& roots) {
 
 Error path_failure(const JsonPath& path, std::string_view field, const PathRoots& roots, const Error& cause) {
   if (cause.code == kUnknownVariable) return Error{std::string(kRuntime), cause.message};
+  if (cause.code == "PATH_LIMIT_EXCEEDED") {  // the path matched too much, not nothing
+    return Error{std::string(kRuntime), "The JSONPath '" + path.text() + "' specified for the field '" +
+                                            std::string(field) + "': " + cause.message};
+  }
   return Error{std::string(kRuntime), "The JSONPath '" + path.text() + "' specified for the field '" +
                                           std::string(field) + "' could not be found in the input '" +
                                           root_text(path, roots) + "'"};
