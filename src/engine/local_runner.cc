@@ -80,6 +80,7 @@ struct Frame {
   bool fork_failed = false;
   StatesError fork_error;
   int64_t map_index = -1;           // index of this frame as a Map iteration
+  int64_t last_iteration_event = 0; // Map: id of the latest MapIterationSucceeded
 };
 
 struct Timer {
@@ -519,6 +520,7 @@ void Runner::start_fork(Frame* f, Step step) {
   f->children.clear();
   f->results.clear();
   f->started = f->running = f->completed = f->failed = 0;
+  f->last_iteration_event = 0;
   f->fork_failed = false;
   if (step.kind == Step::Kind::kParallel) {
     f->last_event = events_.plain(f->last_event, now_, "ParallelStateStarted");
@@ -582,7 +584,11 @@ void Runner::fork_done(Frame* f) {
     next.kind = Step::Kind::kFail;
     next.error = f->fork_error;
   } else {
-    f->last_event = events_.plain(f->last_event, now_, is_map ? "MapStateSucceeded" : "ParallelStateSucceeded");
+    // AWS-observed: MapStateSucceeded and then MapStateExited point back at the last
+    // iteration event, not at each other.
+    int64_t prev = is_map && f->last_iteration_event ? f->last_iteration_event : f->last_event;
+    f->last_event = events_.plain(prev, now_, is_map ? "MapStateSucceeded" : "ParallelStateSucceeded");
+    if (is_map && f->last_iteration_event) f->last_event = f->last_iteration_event;
     Value results = Value::array(std::move(f->results));
     f->results.clear();
     asl::StateRoots roots(ex_, f->entry, f->input);
@@ -600,10 +606,15 @@ void Runner::frame_succeeded(Frame* f, Value output) {
   }
   if (p->cancelled || p->fork_failed) return;
   const State& ps = *p->state;
-  if (f->map_index >= 0)
-    p->last_event = events_.map_iteration(f->last_event, now_, "MapIterationSucceeded", ps.name, f->map_index);
-  else
+  if (f->map_index >= 0) {
+    // AWS-observed: the next MapIterationStarted points at the last event inside this
+    // iteration, not at its MapIterationSucceeded.
+    p->last_iteration_event =
+        events_.map_iteration(f->last_event, now_, "MapIterationSucceeded", ps.name, f->map_index);
     p->last_event = f->last_event;
+  } else {
+    p->last_event = f->last_event;
+  }
   p->results[f->slot] = std::move(output);
   --p->running;
   ++p->completed;

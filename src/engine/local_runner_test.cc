@@ -669,5 +669,23 @@ TEST(Runner, MaxConcurrencyPathNamesTheBadValue) {
       << r.result.cause;
 }
 
+// The reference's AWS-observed history quirks for an inline Map: the next
+// MapIterationStarted points at the last event inside the previous iteration, and
+// MapStateSucceeded and MapStateExited both point at the last iteration event.
+TEST(Runner, MapHistoryPreviousIdsFollowAws) {
+  auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":1,"End":true,
+      "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}})",
+               "[1,2]");
+  ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded);
+  std::vector<std::string> got;
+  for (const auto& e : r.events) got.push_back(e.type + "<-" + std::to_string(e.previous_event_id));
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "ExecutionStarted<-0", "MapStateEntered<-0", "MapStateStarted<-2", "MapIterationStarted<-3",
+                     "PassStateEntered<-4", "PassStateExited<-5", "MapIterationSucceeded<-6",
+                     "MapIterationStarted<-6", "PassStateEntered<-8", "PassStateExited<-9",
+                     "MapIterationSucceeded<-10", "MapStateSucceeded<-11", "MapStateExited<-11",
+                     "ExecutionSucceeded<-13"}));
+}
+
 }  // namespace
 }  // namespace sg::engine
