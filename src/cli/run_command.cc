@@ -136,6 +136,12 @@ int run_command(const std::vector<std::string>& args) {
   opt.max_transitions = max_transitions;
   opt.identity.state_machine_name = name.empty() ? machine_name_from(file) : name;
   opt.identity.execution_name = execution_name;
+  // A context file naming the execution names it everywhere ($$.Execution.Id included).
+  if (execution_name.empty() && opt.context_overrides.is_object()) {
+    const json::Value* exec = opt.context_overrides.find("Execution");
+    const json::Value* n = exec ? exec->find("Name") : nullptr;
+    if (n && n->is_string()) opt.identity.execution_name = std::string(n->as_string());
+  }
   for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"--name", &name},
                                     std::pair<const char*, const std::string*>{"--execution-name", &execution_name}}) {
     if (!value->empty() && !asl::is_valid_name(*value)) {
