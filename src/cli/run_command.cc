@@ -55,6 +55,7 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<std::string> functions;
   bool trace = false, real_time = false;
   uint64_t max_transitions = 10'000'000;
+  int max_concurrent_calls = 16;
   app.add_option("file", file, "State machine definition (JSON or YAML)")->required();
   auto* in_opt = app.add_option("--input", input_json, "Execution input as JSON (default {})");
   app.add_option("--input-file", input_file, "File holding the execution input")->excludes(in_opt);
@@ -65,6 +66,9 @@ int run_command(const std::vector<std::string>& args) {
   app.add_option("--execution-name", execution_name, "Execution name (default: a random UUID)");
   app.add_flag("--trace", trace, "Print each history event as a JSON line on stderr");
   app.add_flag("--real-time", real_time, "Sleep through Wait and Retry intervals");
+  app.add_option("--max-concurrent-calls", max_concurrent_calls,
+                 "Function calls that start together run at most this many at once (default 16)")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--max-transitions", max_transitions,
                  "Fail the execution after this many state transitions (default 10000000; 0: no limit)");
   std::vector<std::string> argv_rev(args.rbegin(), args.rend());
@@ -127,7 +131,8 @@ int run_command(const std::vector<std::string>& args) {
     if (!c || !c->is_object()) return usage_error("--context-file must hold a JSON object");
     opt.context_overrides = std::move(c).value();
   }
-  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account, opt.identity.region);
+  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account, opt.identity.region,
+                                           max_concurrent_calls);
   if (!executor) return usage_error(executor.error().message);
   opt.tasks = executor->get();
   StderrTrace sink;

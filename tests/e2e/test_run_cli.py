@@ -329,6 +329,21 @@ class RunCli(unittest.TestCase):
             time.sleep(0.05)
         self.assertFalse(process_running(pid), "the function outlived the interrupted run")
 
+    def test_max_concurrent_calls_bounds_overlap(self):
+        d = self.tmp.name
+        fn = self.write("fn.sh", f"cat >/dev/null; if [ -e {d}/busy ]; then echo overlap >> {d}/log; fi; "
+                                 f"touch {d}/busy; sleep 0.2; rm -f {d}/busy; echo '{{}}'\n")
+        path = self.write("m.json", f'{{"StartAt":"M","States":{{"M":{{"Type":"Map","End":true,"ItemProcessor":'
+                                    f'{{"StartAt":"T","States":{{"T":{{"Type":"Task","Resource":"{ACCT}fn",'
+                                    f'"End":true}}}}}}}}}}}}')
+        code, out, err = stepguard("run", path, "--input", "[1,2,3]", "--function", f"fn=sh {fn}",
+                                   "--max-concurrent-calls", "1")
+        self.assertEqual((code, out), (0, "[{},{},{}]\n"), err)
+        self.assertFalse(os.path.exists(f"{d}/log"), "calls overlapped with --max-concurrent-calls 1")
+        code, out, err = stepguard("run", path, "--input", "[1,2,3]", "--function", f"fn=sh {fn}")
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.exists(f"{d}/log"), "calls did not overlap by default")
+
 
 if __name__ == "__main__":
     result = unittest.main(exit=False, verbosity=2).result
