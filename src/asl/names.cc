@@ -2,31 +2,11 @@
 
 #include <cstdint>
 
+#include "json/utf8.h"
+
 namespace sg::asl {
 
 namespace {
-
-// Decodes one UTF-8 character at s[i]; 0 bytes when malformed.
-size_t decode(std::string_view s, size_t i, uint32_t& cp) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len;
-  if (c < 0x80) {
-    cp = c;
-    return 1;
-  }
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (s.size() - i < len) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF) return 0;
-  return len;
-}
 
 bool forbidden(uint32_t cp) {
   if (cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;  // controls and space
@@ -43,7 +23,7 @@ bool is_valid_name(std::string_view name, size_t max_chars) {
   size_t chars = 0;
   for (size_t i = 0; i < name.size();) {
     uint32_t cp = 0;
-    size_t len = decode(name, i, cp);
+    size_t len = json::utf8_decode(name, i, cp);
     if (len == 0 || forbidden(cp)) return false;
     i += len;
     if (++chars > max_chars) return false;

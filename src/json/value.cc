@@ -8,6 +8,8 @@
 #include <memory>
 #include <new>
 
+#include "json/utf8.h"
+
 namespace sg::json {
 
 namespace detail {
@@ -339,25 +341,10 @@ inline bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == 
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD in UTF-8
 
-// Length of the well-formed UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when it is not
-// one (stray continuation byte, truncated, overlong, surrogate, beyond U+10FFFF).
+// Length of the well-formed UTF-8 sequence at s[i] (a byte >= 0x80), or 0 when it is not one.
 size_t utf8_sequence(std::string_view s, size_t i) noexcept {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len;
   uint32_t cp;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (s.size() - i < len) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char d = static_cast<unsigned char>(s[i + k]);
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF) return 0;
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
-  return len;
+  return utf8_decode(s, i, cp);
 }
 
 }  // namespace
