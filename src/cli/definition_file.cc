@@ -43,16 +43,28 @@ std::vector<asl::Diagnostic> check_definition(const std::string& path, const std
   return diags;
 }
 
+// Line breaks inside a message or location (a syntax error quotes the file) shown as \n.
+static std::string one_line(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+
 void print_diagnostics(std::ostream& out, const std::string& file, const std::vector<asl::Diagnostic>& diags) {
   for (const asl::Diagnostic& d : diags) {
     std::string message = d.message;
     std::string tail = "\n at " + d.location;
     if (!d.location.empty() && message.size() > tail.size() && message.ends_with(tail))
       message.resize(message.size() - tail.size());
-    for (char& c : message)
-      if (c == '\n') c = ' ';
-    out << file << (d.location.empty() ? "" : ":" + d.location) << ": "
-        << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": " << message << "\n";
+    out << file;
+    if (!d.location.empty()) out << ':' << one_line(d.location);
+    out << ": "
+        << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": " << one_line(message) << "\n";
   }
 }
 

@@ -22,7 +22,8 @@ constexpr size_t kMaxInputFileBytes = 256u << 10;
 // Whole file as text, at most max_bytes; Error code "READ_FAILED" naming the file.
 Result<std::string> read_file(const std::string& path, size_t max_bytes = kMaxDefinitionFileBytes);
 
-// True for .yaml/.yml files, or text whose first non-blank character is not '{' or '['.
+// True for .yaml/.yml files; false for .json files; otherwise true when the text's first
+// non-blank character is not '{' or '['.
 bool looks_like_yaml(const std::string& path, const std::string& text);
 
 // Parses and validates a definition file's text. `doc`, when given, receives the parsed
@@ -32,7 +33,8 @@ std::vector<asl::Diagnostic> check_definition(const std::string& path, const std
 
 // One line per diagnostic: `FILE:LOCATION: error|warning CODE: message` (`FILE: ...` when
 // there is no location); a message repeating its location at its end (the JSON syntax
-// error's "\n at [Source: ...]") shows it once, and line breaks become spaces.
+// error's "\n at [Source: ...]") shows it once, and line breaks inside the message or the
+// location are shown as \n, so each diagnostic is one line.
 void print_diagnostics(std::ostream& out, const std::string& file, const std::vector<asl::Diagnostic>& diags);
 
 }  // namespace sg::cli

@@ -67,7 +67,7 @@ int run_command(const std::vector<std::string>& args) {
   app.add_flag("--trace", trace, "Print each history event as a JSON line on stderr");
   app.add_flag("--real-time", real_time, "Sleep through Wait and Retry intervals");
   app.add_option("--max-concurrent-calls", max_concurrent_calls,
-                 "Function calls that start together run at most this many at once (default 16)")
+                 "Calls to one function that start together run at most this many at once (default 16)")
       ->check(CLI::Range(1, 1000));
   app.add_option("--max-transitions", max_transitions,
                  "Fail the execution after this many state transitions (default 10000000; 0: no limit)");

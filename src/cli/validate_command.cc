@@ -71,12 +71,15 @@ int validate_command(const std::vector<std::string>& args) {
   std::vector<json::Value> reports;
   for (const std::string& file : files) {
     Result<std::string> text = read_file(file);
+    std::vector<asl::Diagnostic> diags;
     if (!text) {
       std::cerr << "stepguard validate: " << text.error().message << "\n";
       unreadable = true;
-      continue;
+      if (format != "json") continue;
+      diags.push_back(asl::Diagnostic{asl::Severity::kError, "READ_FAILED", text.error().message, ""});
+    } else {
+      diags = check_definition(file, *text, opts);
     }
-    std::vector<asl::Diagnostic> diags = check_definition(file, *text, opts);
     any_error = any_error || asl::has_errors(diags);
     if (format == "json") {
       reports.push_back(to_json(diags, files.size() > 1 ? &file : nullptr));

@@ -1,8 +1,8 @@
 // `stepguard validate FILE... [--format text|json] [--express]`: checks definitions with
 // asl::validate_definition_text() and prints AWS-style diagnostics.
 //
-// Files ending in .yaml/.yml, or whose text does not start with '{' or '[', are read as
-// YAML and validated as documents; everything else as JSON text.
+// Files ending in .yaml/.yml are read as YAML, files ending in .json as JSON; others as
+// YAML when their text does not start with '{' or '['.
 //
 // Output, text (default): one line per diagnostic
 //   FILE:LOCATION: error|warning CODE: message      (FILE: error ... when no location)
@@ -11,8 +11,11 @@
 //   {"result":"OK"|"FAIL","diagnostics":[{"severity","code","message","location"?}]}
 // and for several files a JSON array of {"file","result","diagnostics"} in argument order.
 //
+// A file that cannot be read counts as failed: its message goes to stderr and, with
+// --format json, its report has one READ_FAILED diagnostic.
+//
 // Exit codes: 0 no file has an error (warnings allowed); 1 some file has an error or
-// cannot be read (message on stderr); 2 usage error.
+// cannot be read; 2 usage error.
 #pragma once
 
 #include <string>

@@ -340,9 +340,24 @@ class RunCli(unittest.TestCase):
                                    "--max-concurrent-calls", "1")
         self.assertEqual((code, out), (0, "[{},{},{}]\n"), err)
         self.assertFalse(os.path.exists(f"{d}/log"), "calls overlapped with --max-concurrent-calls 1")
-        code, out, err = stepguard("run", path, "--input", "[1,2,3]", "--function", f"fn=sh {fn}")
+        # By default they overlap: each call waits (up to 10 s) until another has started.
+        os.makedirs(f"{d}/started")
+        meet = self.write("meet.sh", f"cat >/dev/null; touch {d}/started/$$; i=0; "
+                                     f"while [ $(ls {d}/started | wc -l) -lt 2 ] && [ $i -lt 100 ]; do "
+                                     f"sleep 0.1; i=$((i+1)); done; echo \"$(ls {d}/started | wc -l)\"\n")
+        code, out, err = stepguard("run", path, "--input", "[1,2,3]", "--function", f"fn=sh {meet}")
         self.assertEqual(code, 0, err)
-        self.assertTrue(os.path.exists(f"{d}/log"), "calls did not overlap by default")
+        self.assertTrue(all(n >= 2 for n in json.loads(out)), out)
+
+    def test_each_diagnostic_is_one_line(self):
+        path = self.write("syn.json", '{"StartAt":"A",\n"States":{"A":{"Type":"Pass" "End":true}}}\n')
+        code, out, _ = stepguard("validate", path)
+        self.assertEqual(code, 1)
+        self.assertEqual(len(out.splitlines()), 1, out)
+        self.assertIn("INVALID_JSON_DESCRIPTION", out)
+        code, out, _ = stepguard("validate", os.path.join(self.tmp.name, "missing.json"), "--format", "json")
+        self.assertEqual(code, 1)
+        self.assertEqual(json.loads(out)["diagnostics"][0]["code"], "READ_FAILED")
 
 
 if __name__ == "__main__":
