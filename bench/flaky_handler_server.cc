@@ -18,9 +18,9 @@
 // thread over epoll. Not a general HTTP server: it reads Content-Length bodies only (no
 // chunked requests).
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -80,9 +80,7 @@ std::string handle(std::string_view method, std::string_view path, std::string_v
   if (!id) return function_error("Custom.BadEvent", "event has no id");
   std::string id_text = id->is_string() ? std::string(id->as_string()) : id->dump();
   int n = 0;
-  {
-    n = ++g_attempts[(fetch ? "fetch|" : "store|") + id_text];
-  }
+  { n = ++g_attempts[(fetch ? "fetch|" : "store|") + id_text]; }
   if (n <= 2) {
     return function_error("Custom.TransientError", std::string(fetch ? "fetch " : "store ") + id_text +
                                                        " attempt " + std::to_string(n));
@@ -111,8 +109,8 @@ bool iequals_prefix(std::string_view line, std::string_view name) {
 // Parses one complete request at the front of `buf` (header end at `header_end`); returns
 // its total length, or 0 when the body has not fully arrived yet. Sets `bad` for an
 // unparseable request line.
-size_t parse_request(std::string_view buf, size_t header_end, std::string_view& method, std::string_view& path,
-                     std::string_view& body, bool& close_after, bool& bad) {
+size_t parse_request(std::string_view buf, size_t header_end, std::string_view& method,
+                     std::string_view& path, std::string_view& body, bool& close_after, bool& bad) {
   std::string_view head = buf.substr(0, header_end);
   size_t line_end = head.find("\r\n");
   std::string_view request_line = head.substr(0, line_end);
@@ -133,7 +131,8 @@ size_t parse_request(std::string_view buf, size_t header_end, std::string_view& 
     if (e == std::string_view::npos) e = head.size();
     std::string_view line = head.substr(pos, e - pos);
     if (iequals_prefix(line, "content-length:")) content_length = std::strtoul(line.data() + 15, nullptr, 10);
-    if (iequals_prefix(line, "connection:") && line.find("close") != std::string_view::npos) close_after = true;
+    if (iequals_prefix(line, "connection:") && line.find("close") != std::string_view::npos)
+      close_after = true;
     pos = e + 2;
   }
   size_t total = header_end + 4 + content_length;

@@ -35,7 +35,8 @@ bool string_matches(std::string_view value, std::string_view pattern, bool* bad_
   size_t v = 0, p = 0, star = std::string_view::npos, mark = 0;
   while (v < value.size()) {
     if (p < toks.size() && !toks[p].star && toks[p].c == value[v]) {
-      ++v; ++p;
+      ++v;
+      ++p;
     } else if (p < toks.size() && toks[p].star) {
       star = p++;
       mark = v;
@@ -53,8 +54,9 @@ bool string_matches(std::string_view value, std::string_view pattern, bool* bad_
 namespace {
 
 StatesError invalid_path(const json::JsonPath& p) {
-  return StatesError::make(std::string(errors::kRuntime),
-                           "Invalid path '" + p.text() + "': The choice state's condition path references an invalid value.");
+  return StatesError::make(
+      std::string(errors::kRuntime),
+      "Invalid path '" + p.text() + "': The choice state's condition path references an invalid value.");
 }
 
 template <class Cmp>
@@ -77,11 +79,36 @@ bool compare_times(const Value& a, std::optional<int64_t> b, Cmp cmp) {
   return ta && cmp(*ta, *b);
 }
 
-struct Lt { template <class T> bool operator()(T a, T b) const { return a < b; } };
-struct Gt { template <class T> bool operator()(T a, T b) const { return a > b; } };
-struct Le { template <class T> bool operator()(T a, T b) const { return a <= b; } };
-struct Ge { template <class T> bool operator()(T a, T b) const { return a >= b; } };
-struct Eq { template <class T> bool operator()(T a, T b) const { return a == b; } };
+struct Lt {
+  template <class T>
+  bool operator()(T a, T b) const {
+    return a < b;
+  }
+};
+struct Gt {
+  template <class T>
+  bool operator()(T a, T b) const {
+    return a > b;
+  }
+};
+struct Le {
+  template <class T>
+  bool operator()(T a, T b) const {
+    return a <= b;
+  }
+};
+struct Ge {
+  template <class T>
+  bool operator()(T a, T b) const {
+    return a >= b;
+  }
+};
+struct Eq {
+  template <class T>
+  bool operator()(T a, T b) const {
+    return a == b;
+  }
+};
 
 }  // namespace
 
@@ -102,7 +129,8 @@ bool evaluate_choice_rule(const ChoiceRule& r, const json::PathRoots& roots, Sta
       bool v = evaluate_choice_rule(r.children[0], roots, error);
       return error->error.empty() && !v;
     }
-    default: break;
+    default:
+      break;
   }
   auto var = r.variable.evaluate_in(roots);
   if (r.op == ChoiceOp::kIsPresent) return var.ok() == r.operand.as_bool();
@@ -126,11 +154,16 @@ bool evaluate_choice_rule(const ChoiceRule& r, const json::PathRoots& roots, Sta
   }
   const Value& o = *operand;
   switch (r.op) {
-    case ChoiceOp::kStringEquals: return compare_strings(v, o, Eq{});
-    case ChoiceOp::kStringLessThan: return compare_strings(v, o, Lt{});
-    case ChoiceOp::kStringGreaterThan: return compare_strings(v, o, Gt{});
-    case ChoiceOp::kStringLessThanEquals: return compare_strings(v, o, Le{});
-    case ChoiceOp::kStringGreaterThanEquals: return compare_strings(v, o, Ge{});
+    case ChoiceOp::kStringEquals:
+      return compare_strings(v, o, Eq{});
+    case ChoiceOp::kStringLessThan:
+      return compare_strings(v, o, Lt{});
+    case ChoiceOp::kStringGreaterThan:
+      return compare_strings(v, o, Gt{});
+    case ChoiceOp::kStringLessThanEquals:
+      return compare_strings(v, o, Le{});
+    case ChoiceOp::kStringGreaterThanEquals:
+      return compare_strings(v, o, Ge{});
     case ChoiceOp::kStringMatches: {
       if (!v.is_string() || !o.is_string()) return false;
       bool bad = false;
@@ -143,24 +176,40 @@ bool evaluate_choice_rule(const ChoiceRule& r, const json::PathRoots& roots, Sta
       }
       return m;
     }
-    case ChoiceOp::kNumericEquals: return compare_numbers(v, o, Eq{});
-    case ChoiceOp::kNumericLessThan: return compare_numbers(v, o, Lt{});
-    case ChoiceOp::kNumericGreaterThan: return compare_numbers(v, o, Gt{});
-    case ChoiceOp::kNumericLessThanEquals: return compare_numbers(v, o, Le{});
-    case ChoiceOp::kNumericGreaterThanEquals: return compare_numbers(v, o, Ge{});
-    case ChoiceOp::kBooleanEquals: return v.is_bool() && o.is_bool() && v.as_bool() == o.as_bool();
-    case ChoiceOp::kTimestampEquals: return compare_times(v, operand_time, Eq{});
-    case ChoiceOp::kTimestampLessThan: return compare_times(v, operand_time, Lt{});
-    case ChoiceOp::kTimestampGreaterThan: return compare_times(v, operand_time, Gt{});
-    case ChoiceOp::kTimestampLessThanEquals: return compare_times(v, operand_time, Le{});
-    case ChoiceOp::kTimestampGreaterThanEquals: return compare_times(v, operand_time, Ge{});
-    case ChoiceOp::kIsNull: return v.is_null() == o.as_bool();
-    case ChoiceOp::kIsNumeric: return v.is_number() == o.as_bool();
-    case ChoiceOp::kIsString: return v.is_string() == o.as_bool();
-    case ChoiceOp::kIsBoolean: return v.is_bool() == o.as_bool();
+    case ChoiceOp::kNumericEquals:
+      return compare_numbers(v, o, Eq{});
+    case ChoiceOp::kNumericLessThan:
+      return compare_numbers(v, o, Lt{});
+    case ChoiceOp::kNumericGreaterThan:
+      return compare_numbers(v, o, Gt{});
+    case ChoiceOp::kNumericLessThanEquals:
+      return compare_numbers(v, o, Le{});
+    case ChoiceOp::kNumericGreaterThanEquals:
+      return compare_numbers(v, o, Ge{});
+    case ChoiceOp::kBooleanEquals:
+      return v.is_bool() && o.is_bool() && v.as_bool() == o.as_bool();
+    case ChoiceOp::kTimestampEquals:
+      return compare_times(v, operand_time, Eq{});
+    case ChoiceOp::kTimestampLessThan:
+      return compare_times(v, operand_time, Lt{});
+    case ChoiceOp::kTimestampGreaterThan:
+      return compare_times(v, operand_time, Gt{});
+    case ChoiceOp::kTimestampLessThanEquals:
+      return compare_times(v, operand_time, Le{});
+    case ChoiceOp::kTimestampGreaterThanEquals:
+      return compare_times(v, operand_time, Ge{});
+    case ChoiceOp::kIsNull:
+      return v.is_null() == o.as_bool();
+    case ChoiceOp::kIsNumeric:
+      return v.is_number() == o.as_bool();
+    case ChoiceOp::kIsString:
+      return v.is_string() == o.as_bool();
+    case ChoiceOp::kIsBoolean:
+      return v.is_bool() == o.as_bool();
     case ChoiceOp::kIsTimestamp:
       return (v.is_string() && json::parse_rfc3339(v.as_string()).has_value()) == o.as_bool();
-    default: return false;
+    default:
+      return false;
   }
 }
 

@@ -58,7 +58,10 @@ class StateRoots final : public json::PathRoots {
   StateRoots(const ExecutionContext& ex, const StateEntry& entry, const json::Value& input)
       : ex_(ex), entry_(entry), input_(&input) {}
   void set_input(const json::Value& input) { input_ = &input; }
-  void set_map_item(const MapItem* item) { item_ = item; ctx_valid_ = false; }
+  void set_map_item(const MapItem* item) {
+    item_ = item;
+    ctx_valid_ = false;
+  }
   void invalidate() { ctx_valid_ = false; }
 
   const json::Value& input() const override { return *input_; }

@@ -43,12 +43,17 @@ Step data_limit(std::string_view who) {
 // InputPath / OutputPath. On success writes *out and returns true.
 bool apply_io_path(const IoPath& p, const Value& in, const json::PathRoots& roots, Value* out, Error* err) {
   switch (p.mode) {
-    case IoPath::Mode::kIdentity: *out = in; return true;
-    case IoPath::Mode::kNull: *out = Value::empty_object(); return true;
+    case IoPath::Mode::kIdentity:
+      *out = in;
+      return true;
+    case IoPath::Mode::kNull:
+      *out = Value::empty_object();
+      return true;
     case IoPath::Mode::kPath: {
       auto r = p.path.root() == json::PathRoot::kInput ? p.path.evaluate(in) : p.path.evaluate_in(roots);
       if (!r) {
-        *err = Error{std::string(errors::kRuntime), "Invalid path '" + p.path.text() + "' : " + r.error().message};
+        *err = Error{std::string(errors::kRuntime),
+                     "Invalid path '" + p.path.text() + "' : " + r.error().message};
         return false;
       }
       *out = std::move(r).value();
@@ -58,10 +63,15 @@ bool apply_io_path(const IoPath& p, const Value& in, const json::PathRoots& root
   return false;
 }
 
-bool apply_result_path(const ResultPathSpec& p, const Value& raw, const Value& result, Value* out, Error* err) {
+bool apply_result_path(const ResultPathSpec& p, const Value& raw, const Value& result, Value* out,
+                       Error* err) {
   switch (p.mode) {
-    case ResultPathSpec::Mode::kReplace: *out = result; return true;
-    case ResultPathSpec::Mode::kDiscard: *out = raw; return true;
+    case ResultPathSpec::Mode::kReplace:
+      *out = result;
+      return true;
+    case ResultPathSpec::Mode::kDiscard:
+      *out = raw;
+      return true;
     case ResultPathSpec::Mode::kPath: {
       auto r = p.path.assign(raw, result);
       if (!r) {
@@ -97,7 +107,10 @@ std::string quoted_value(const Value& v) { return v.is_string() ? std::string(v.
 // negative values are refused the same way (AWS requires positive timeouts).
 bool resolve_int(const DynamicInt& d, std::string_view field, bool positive, const json::PathRoots& roots,
                  std::optional<int64_t>* out, std::string* err) {
-  if (d.value) { *out = d.value; return true; }
+  if (d.value) {
+    *out = d.value;
+    return true;
+  }
   if (!d.path) return true;
   auto r = d.path->evaluate_in(roots);
   if (!r) {
@@ -119,7 +132,8 @@ bool resolve_int(const DynamicInt& d, std::string_view field, bool positive, con
   return true;
 }
 
-Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const StateEntry& entry, int64_t now_ms) {
+Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const StateEntry& entry,
+                int64_t now_ms) {
   int64_t wake = now_ms;
   if (s.wait_seconds) {
     wake = now_ms + *s.wait_seconds * 1000;
@@ -128,29 +142,36 @@ Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const State
   } else if (s.seconds_path) {
     auto r = s.seconds_path->evaluate_in(roots);
     const std::string& p = s.seconds_path->text();
-    if (!r) return runtime_error(entry, errors::kRuntime, "The SecondsPath parameter does not reference an input value: " + p);
+    if (!r)
+      return runtime_error(entry, errors::kRuntime,
+                           "The SecondsPath parameter does not reference an input value: " + p);
     int64_t n;
     if (!r->is_number() || !r->integral_value(&n))
-      return runtime_error(entry, errors::kRuntime,
-                           "The SecondsPath parameter cannot be parsed as a long value: " + p + " == " + r->dump());
+      return runtime_error(
+          entry, errors::kRuntime,
+          "The SecondsPath parameter cannot be parsed as a long value: " + p + " == " + r->dump());
     if (n < 0)
-      return runtime_error(entry, errors::kRuntime,
-                           "The SecondsPath parameter references a negative value: " + p + " == " + r->dump());
+      return runtime_error(
+          entry, errors::kRuntime,
+          "The SecondsPath parameter references a negative value: " + p + " == " + r->dump());
     if (n > kMaxWaitSeconds) return runtime_error(entry, errors::kRuntime, "Wait state delay is too long.");
     wake = now_ms + n * 1000;
   } else if (s.timestamp_path) {
     auto r = s.timestamp_path->evaluate_in(roots);
     const std::string& p = s.timestamp_path->text();
     if (!r)
-      return runtime_error(entry, errors::kRuntime, "The TimestampPath parameter does not reference an input value: " + p);
+      return runtime_error(entry, errors::kRuntime,
+                           "The TimestampPath parameter does not reference an input value: " + p);
     std::optional<int64_t> t = r->is_string() ? json::parse_rfc3339(r->as_string()) : std::nullopt;
     if (!t)
       return runtime_error(entry, errors::kRuntime,
                            "The TimestampPath parameter does not reference a valid ISO-8601 extended offset "
-                           "date-time format string: " + p + " == " + (r->is_string() ? std::string(r->as_string()) : r->dump()));
+                           "date-time format string: " +
+                               p + " == " + (r->is_string() ? std::string(r->as_string()) : r->dump()));
     wake = *t;
   }
-  if (wake - now_ms > kMaxWaitSeconds * 1000) return runtime_error(entry, errors::kRuntime, "Wait state delay is too long.");
+  if (wake - now_ms > kMaxWaitSeconds * 1000)
+    return runtime_error(entry, errors::kRuntime, "Wait state delay is too long.");
   Value out;
   Error err;
   if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
@@ -162,37 +183,48 @@ Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const State
   return step;
 }
 
-Step enter_fail(const State& s, const Value& raw, StateRoots& roots, const StateEntry& entry, json::Entropy& entropy) {
+Step enter_fail(const State& s, const Value& raw, StateRoots& roots, const StateEntry& entry,
+                json::Entropy& entropy) {
   StatesError e;
   e.has_error = e.has_cause = false;
-  if (s.error) { e.error = *s.error; e.has_error = true; }
-  if (s.cause) { e.cause = *s.cause; e.has_cause = true; }
+  if (s.error) {
+    e.error = *s.error;
+    e.has_error = true;
+  }
+  if (s.cause) {
+    e.cause = *s.cause;
+    e.has_cause = true;
+  }
   roots.set_input(raw);
-  for (auto [expr, out, has, field] :
-       {std::tuple{&s.error_path, &e.error, &e.has_error, "ErrorPath"},
-        std::tuple{&s.cause_path, &e.cause, &e.has_cause, "CausePath"}}) {
+  for (auto [expr, out, has, field] : {std::tuple{&s.error_path, &e.error, &e.has_error, "ErrorPath"},
+                                       std::tuple{&s.cause_path, &e.cause, &e.has_cause, "CausePath"}}) {
     if (!*expr) continue;
     auto r = (*expr)->evaluate(roots, entropy, field);
     if (!r) return from_error(entry, r.error());
     if (!r->is_string())
-      return runtime_error(entry, errors::kRuntime,
-                           std::string("The value of the field '") + field + "' must be a string, but was: " + r->dump());
+      return runtime_error(
+          entry, errors::kRuntime,
+          std::string("The value of the field '") + field + "' must be a string, but was: " + r->dump());
     *out = std::string(r->as_string());
     *has = true;
   }
   return fail(std::move(e));
 }
 
-Step enter_map(const State& s, const Value& eff, StateRoots& roots, const StateEntry& entry, json::Entropy& entropy) {
+Step enter_map(const State& s, const Value& eff, StateRoots& roots, const StateEntry& entry,
+               json::Entropy& entropy) {
   Value items = eff;
   if (s.items_path) {
     auto r = s.items_path->evaluate_in(roots);
-    if (!r) return runtime_error(entry, errors::kRuntime, "Invalid path '" + s.items_path->text() + "' : " + r.error().message);
+    if (!r)
+      return runtime_error(entry, errors::kRuntime,
+                           "Invalid path '" + s.items_path->text() + "' : " + r.error().message);
     items = std::move(r).value();
   }
   if (!items.is_array())
-    return runtime_error(entry, errors::kRuntime,
-                         "Map state input must be an array but was: " + std::string(json::type_name(items.type())));
+    return runtime_error(
+        entry, errors::kRuntime,
+        "Map state input must be an array but was: " + std::string(json::type_name(items.type())));
   Step step;
   step.kind = Step::Kind::kMap;
   std::string err;
@@ -200,20 +232,23 @@ Step enter_map(const State& s, const Value& eff, StateRoots& roots, const StateE
   if (!resolve_int(s.max_concurrency, "MaxConcurrency", false, roots, &mc, &err))
     return runtime_error(entry, errors::kRuntime, err);
   step.max_concurrency = mc.value_or(0);
-  if (step.max_concurrency < 0) return runtime_error(entry, errors::kRuntime, "MaxConcurrency cannot be negative.");
+  if (step.max_concurrency < 0)
+    return runtime_error(entry, errors::kRuntime, "MaxConcurrency cannot be negative.");
   step.tolerated_failure_percentage = s.tolerated_failure_percentage;
   if (s.tolerated_failure_percentage_path) {
     auto r = s.tolerated_failure_percentage_path->evaluate_in(roots);
     if (!r || !r->is_number())
       return runtime_error(entry, errors::kRuntime,
-                           "The ToleratedFailurePercentagePath field refers to value \"" + (r ? quoted_value(*r) : std::string()) +
-                               "\" which is not a valid float: " + s.tolerated_failure_percentage_path->text());
+                           "The ToleratedFailurePercentagePath field refers to value \"" +
+                               (r ? quoted_value(*r) : std::string()) + "\" which is not a valid float: " +
+                               s.tolerated_failure_percentage_path->text());
     step.tolerated_failure_percentage = r->as_double();
   }
   if (step.tolerated_failure_percentage &&
       (*step.tolerated_failure_percentage < 0 || *step.tolerated_failure_percentage > 100))
     return runtime_error(entry, errors::kRuntime, "ToleratedFailurePercentage must be between 0 and 100.");
-  if (!resolve_int(s.tolerated_failure_count, "ToleratedFailureCount", false, roots, &step.tolerated_failure_count, &err))
+  if (!resolve_int(s.tolerated_failure_count, "ToleratedFailureCount", false, roots,
+                   &step.tolerated_failure_count, &err))
     return runtime_error(entry, errors::kRuntime, err);
   if (step.tolerated_failure_count && *step.tolerated_failure_count < 0)
     return runtime_error(entry, errors::kRuntime, "ToleratedFailureCount cannot be negative.");
@@ -260,8 +295,8 @@ Step transition(const State& s, Value output) {
   return step;
 }
 
-Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry& entry, json::Entropy& entropy,
-           int64_t now_ms) {
+Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry& entry,
+           json::Entropy& entropy, int64_t now_ms) {
   roots.set_input(raw);
   if (s.type == StateType::kFail) return enter_fail(s, raw, roots, entry, entropy);
 
@@ -290,8 +325,9 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
         }
       }
       if (!s.default_next)
-        return fail(StatesError::make(std::string(errors::kNoChoiceMatched),
-                                      "No Matches! in state '" + s.name + "' for input '" + eff.dump() + "'"));
+        return fail(
+            StatesError::make(std::string(errors::kNoChoiceMatched),
+                              "No Matches! in state '" + s.name + "' for input '" + eff.dump() + "'"));
       Value out;
       if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
       Step step;
@@ -300,7 +336,8 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
       step.value = std::move(out);
       return step;
     }
-    case StateType::kWait: return enter_wait(s, eff, roots, entry, now_ms);
+    case StateType::kWait:
+      return enter_wait(s, eff, roots, entry, now_ms);
     case StateType::kSucceed: {
       Value out;
       if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
@@ -310,8 +347,10 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
       step.value = std::move(out);
       return step;
     }
-    case StateType::kMap: return enter_map(s, eff, roots, entry, entropy);
-    default: break;
+    case StateType::kMap:
+      return enter_map(s, eff, roots, entry, entropy);
+    default:
+      break;
   }
 
   // Pass, Task, Parallel: Parameters make the effective input.
@@ -346,13 +385,14 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
       step.value = std::move(params);
       return step;
     }
-    default: break;
+    default:
+      break;
   }
   return runtime_error(entry, errors::kRuntime, "unsupported state type");
 }
 
-Step complete(const State& s, const Value& raw, const Value& result, StateRoots& roots, const StateEntry& entry,
-              json::Entropy& entropy) {
+Step complete(const State& s, const Value& raw, const Value& result, StateRoots& roots,
+              const StateEntry& entry, json::Entropy& entropy) {
   if (s.type == StateType::kTask && too_big(result)) return data_limit(s.resource);
   Value selected = result;
   if (s.result_selector) {
@@ -366,7 +406,8 @@ Step complete(const State& s, const Value& raw, const Value& result, StateRoots&
 }
 
 int64_t retry_delay_ms(const Retrier& r, int64_t attempt) {
-  double seconds = static_cast<double>(r.interval_seconds) * std::pow(r.backoff_rate, static_cast<double>(attempt - 1));
+  double seconds =
+      static_cast<double>(r.interval_seconds) * std::pow(r.backoff_rate, static_cast<double>(attempt - 1));
   if (r.max_delay_seconds) seconds = std::min(seconds, static_cast<double>(*r.max_delay_seconds));
   seconds = std::min(seconds, static_cast<double>(kMaxWaitSeconds));
   return static_cast<int64_t>(std::llround(seconds * 1000.0));
@@ -381,7 +422,8 @@ Value error_output(const StatesError& e) {
 
 Step on_error(const State& s, const Value& raw, StatesError error, std::vector<int64_t>& attempts,
               const StateEntry& entry, json::Entropy& entropy) {
-  if (!error.terminal() && (s.type == StateType::kTask || s.type == StateType::kParallel || s.type == StateType::kMap)) {
+  if (!error.terminal() &&
+      (s.type == StateType::kTask || s.type == StateType::kParallel || s.type == StateType::kMap)) {
     if (attempts.size() < s.retry.size()) attempts.resize(s.retry.size(), 0);
     for (size_t i = 0; i < s.retry.size(); ++i) {
       const Retrier& r = s.retry[i];
@@ -402,7 +444,8 @@ Step on_error(const State& s, const Value& raw, StatesError error, std::vector<i
       if (!error_matches(c.error_equals, error)) continue;
       Value out;
       Error err;
-      if (!apply_result_path(c.result_path, raw, error_output(error), &out, &err)) return from_error(entry, err);
+      if (!apply_result_path(c.result_path, raw, error_output(error), &out, &err))
+        return from_error(entry, err);
       Step step;
       step.kind = Step::Kind::kNext;
       step.next = c.next;

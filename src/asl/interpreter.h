@@ -32,8 +32,8 @@
 
 namespace sg::asl {
 
-constexpr size_t kMaxPayloadBytes = 262144;       // 256 KiB: inputs, outputs, results
-constexpr int64_t kMaxWaitSeconds = 2147483647;   // "Wait state delay is too long."
+constexpr size_t kMaxPayloadBytes = 262144;      // 256 KiB: inputs, outputs, results
+constexpr int64_t kMaxWaitSeconds = 2147483647;  // "Wait state delay is too long."
 
 struct Step {
   enum class Kind : uint8_t { kNext, kEnd, kFail, kWait, kTask, kParallel, kMap, kRetry };
@@ -63,8 +63,8 @@ Step complete(const State& s, const json::Value& raw_input, const json::Value& r
               const StateEntry& entry, json::Entropy& entropy);
 
 // retry_attempts has one counter per retrier of the state (sized by the caller or here).
-Step on_error(const State& s, const json::Value& raw_input, StatesError error, std::vector<int64_t>& retry_attempts,
-              const StateEntry& entry, json::Entropy& entropy);
+Step on_error(const State& s, const json::Value& raw_input, StatesError error,
+              std::vector<int64_t>& retry_attempts, const StateEntry& entry, json::Entropy& entropy);
 
 // The delay before retry number `attempt` (1-based) of a retrier, before jitter.
 int64_t retry_delay_ms(const Retrier& r, int64_t attempt);

@@ -11,7 +11,8 @@ namespace {
 bool forbidden(uint32_t cp) {
   if (cp <= 0x20 || (cp >= 0x7F && cp <= 0x9F)) return true;  // controls and space
   if (cp == 0xFFFE || cp == 0xFFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return true;
-  if (cp == 0x2028 || cp == 0x2029 || cp == 0x3000 || cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A))
+  if (cp == 0x2028 || cp == 0x2029 || cp == 0x3000 || cp == 0x00A0 || cp == 0x1680 ||
+      (cp >= 0x2000 && cp <= 0x200A))
     return true;  // other whitespace
   constexpr std::string_view kPunctuation = "<>{}[]?*\"#%\\^|~`$&,;:/";
   return cp < 0x80 && kPunctuation.find(static_cast<char>(cp)) != std::string_view::npos;

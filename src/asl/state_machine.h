@@ -66,21 +66,39 @@ struct Catcher {
 };
 
 enum class ChoiceOp : uint8_t {
-  kAnd, kOr, kNot,
-  kStringEquals, kStringLessThan, kStringGreaterThan, kStringLessThanEquals, kStringGreaterThanEquals,
+  kAnd,
+  kOr,
+  kNot,
+  kStringEquals,
+  kStringLessThan,
+  kStringGreaterThan,
+  kStringLessThanEquals,
+  kStringGreaterThanEquals,
   kStringMatches,
-  kNumericEquals, kNumericLessThan, kNumericGreaterThan, kNumericLessThanEquals, kNumericGreaterThanEquals,
+  kNumericEquals,
+  kNumericLessThan,
+  kNumericGreaterThan,
+  kNumericLessThanEquals,
+  kNumericGreaterThanEquals,
   kBooleanEquals,
-  kTimestampEquals, kTimestampLessThan, kTimestampGreaterThan, kTimestampLessThanEquals,
+  kTimestampEquals,
+  kTimestampLessThan,
+  kTimestampGreaterThan,
+  kTimestampLessThanEquals,
   kTimestampGreaterThanEquals,
-  kIsNull, kIsPresent, kIsNumeric, kIsString, kIsBoolean, kIsTimestamp,
+  kIsNull,
+  kIsPresent,
+  kIsNumeric,
+  kIsString,
+  kIsBoolean,
+  kIsTimestamp,
 };
 
 struct ChoiceRule {
   ChoiceOp op = ChoiceOp::kAnd;
-  std::vector<ChoiceRule> children;     // And/Or (several), Not (one)
-  json::JsonPath variable;              // data tests
-  bool operand_is_path = false;         // the ...Path operator forms
+  std::vector<ChoiceRule> children;  // And/Or (several), Not (one)
+  json::JsonPath variable;           // data tests
+  bool operand_is_path = false;      // the ...Path operator forms
   json::JsonPath operand_path;
   json::Value operand;                  // literal operand
   std::optional<int64_t> operand_time;  // parsed literal for Timestamp* operators
@@ -96,23 +114,23 @@ struct StateContainer {
 };
 
 enum class TaskKind : uint8_t {
-  kLambdaArn,       // arn:aws:lambda:...:function:NAME  (LambdaFunction* history events)
-  kActivity,        // arn:aws:states:...:activity:NAME  (Activity* events)
-  kService,         // arn:aws:states:::service:action[.pattern]  (Task* events)
+  kLambdaArn,  // arn:aws:lambda:...:function:NAME  (LambdaFunction* history events)
+  kActivity,   // arn:aws:states:...:activity:NAME  (Activity* events)
+  kService,    // arn:aws:states:::service:action[.pattern]  (Task* events)
 };
 enum class IntegrationPattern : uint8_t { kRequestResponse, kSync, kSync2, kWaitForTaskToken };
 
 struct State {
   std::string name;
   StateType type = StateType::kPass;
-  uint32_t id = 0;                     // unique within the machine (document order)
+  uint32_t id = 0;  // unique within the machine (document order)
   const State* next = nullptr;
   bool end = false;
   std::string comment;
 
   IoPath input_path, output_path;
   ResultPathSpec result_path;
-  std::optional<json::PayloadTemplate> parameters;       // Parameters (Map: legacy ItemSelector)
+  std::optional<json::PayloadTemplate> parameters;  // Parameters (Map: legacy ItemSelector)
   std::optional<json::PayloadTemplate> result_selector;
   std::vector<Retrier> retry;
   std::vector<Catcher> catchers;
@@ -124,8 +142,8 @@ struct State {
   std::string resource;
   TaskKind task_kind = TaskKind::kService;
   IntegrationPattern pattern = IntegrationPattern::kRequestResponse;
-  std::string resource_type;           // history: "lambda" for arn:aws:states:::lambda:invoke
-  std::string resource_action;         // history: "invoke", "sendMessage.waitForTaskToken"
+  std::string resource_type;    // history: "lambda" for arn:aws:states:::lambda:invoke
+  std::string resource_action;  // history: "invoke", "sendMessage.waitForTaskToken"
   DynamicInt timeout_seconds, heartbeat_seconds;
 
   // Choice

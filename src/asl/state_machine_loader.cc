@@ -45,7 +45,9 @@ const ChoiceOpName kChoiceOps[] = {
     {"IsTimestamp", ChoiceOp::kIsTimestamp},
 };
 
-bool is_timestamp_op(ChoiceOp op) { return op >= ChoiceOp::kTimestampEquals && op <= ChoiceOp::kTimestampGreaterThanEquals; }
+bool is_timestamp_op(ChoiceOp op) {
+  return op >= ChoiceOp::kTimestampEquals && op <= ChoiceOp::kTimestampGreaterThanEquals;
+}
 
 class Loader {
  public:
@@ -94,17 +96,24 @@ class Loader {
 
   Status io_path(const Value* v, IoPath& out, const std::string& what) {
     if (!v) return Status::Ok();
-    if (v->is_null()) { out.mode = IoPath::Mode::kNull; return Status::Ok(); }
+    if (v->is_null()) {
+      out.mode = IoPath::Mode::kNull;
+      return Status::Ok();
+    }
     auto p = path(*v, what);
     if (!p) return p.error();
-    out.mode = p->is_root_only() && p->root() == json::PathRoot::kInput ? IoPath::Mode::kIdentity : IoPath::Mode::kPath;
+    out.mode = p->is_root_only() && p->root() == json::PathRoot::kInput ? IoPath::Mode::kIdentity
+                                                                        : IoPath::Mode::kPath;
     out.path = std::move(p).value();
     return Status::Ok();
   }
 
   Status result_path(const Value* v, ResultPathSpec& out, const std::string& what) {
     if (!v) return Status::Ok();
-    if (v->is_null()) { out.mode = ResultPathSpec::Mode::kDiscard; return Status::Ok(); }
+    if (v->is_null()) {
+      out.mode = ResultPathSpec::Mode::kDiscard;
+      return Status::Ok();
+    }
     auto p = path(*v, what);
     if (!p) return p.error();
     if (p->root() != json::PathRoot::kInput) return bad(what + " must be a reference path starting with '$'");
@@ -154,7 +163,8 @@ class Loader {
         if (const Value* x = rv.find("MaxAttempts"); x && x->integral_value(&n)) rt.max_attempts = n;
         if (const Value* x = rv.find("BackoffRate"); x && x->is_number()) rt.backoff_rate = x->as_double();
         if (const Value* x = rv.find("MaxDelaySeconds"); x && x->integral_value(&n)) rt.max_delay_seconds = n;
-        if (const Value* x = rv.find("JitterStrategy"); x && x->is_string()) rt.full_jitter = x->as_string() == "FULL";
+        if (const Value* x = rv.find("JitterStrategy"); x && x->is_string())
+          rt.full_jitter = x->as_string() == "FULL";
         s.retry.push_back(std::move(rt));
       }
     }
@@ -237,7 +247,10 @@ class Loader {
     if (!type || !type->is_string()) return bad("state '" + s.name + "' has no Type");
     bool found = false;
     for (int i = 0; i < 8; ++i) {
-      if (type->as_string() == kTypeNames[i]) { s.type = static_cast<StateType>(i); found = true; }
+      if (type->as_string() == kTypeNames[i]) {
+        s.type = static_cast<StateType>(i);
+        found = true;
+      }
     }
     if (!found) return bad("state '" + s.name + "' has an unknown Type");
     if (const Value* v = st.find("Comment"); v && v->is_string()) s.comment = std::string(v->as_string());
@@ -268,7 +281,8 @@ class Loader {
       case StateType::kPass:
         if (const Value* v = st.find("Result")) s.result = *v;
         break;
-      case StateType::kTask: return load_task(st, s);
+      case StateType::kTask:
+        return load_task(st, s);
       case StateType::kChoice: {
         const Value* ch = st.find("Choices");
         if (!ch || !ch->is_array() || ch->size() == 0) return bad("Choices must be a non-empty array");
@@ -308,11 +322,13 @@ class Loader {
         }
         break;
       }
-      case StateType::kSucceed: break;
+      case StateType::kSucceed:
+        break;
       case StateType::kFail: {
         if (const Value* v = st.find("Error"); v && v->is_string()) s.error = std::string(v->as_string());
         if (const Value* v = st.find("Cause"); v && v->is_string()) s.cause = std::string(v->as_string());
-        for (auto [field, slot] : {std::pair{"ErrorPath", &s.error_path}, std::pair{"CausePath", &s.cause_path}}) {
+        for (auto [field, slot] :
+             {std::pair{"ErrorPath", &s.error_path}, std::pair{"CausePath", &s.cause_path}}) {
           if (const Value* v = st.find(field)) {
             if (!v->is_string()) return bad(std::string(field) + " must be a string");
             auto e = json::Expression::compile(v->as_string());
@@ -328,13 +344,15 @@ class Loader {
         size_t i = 0;
         for (const Value& b : br->items()) {
           auto cont = std::make_unique<StateContainer>();
-          Status bs = load_container(b, *cont, "/States/" + s.name + "/Branches[" + std::to_string(i++) + "]");
+          Status bs =
+              load_container(b, *cont, "/States/" + s.name + "/Branches[" + std::to_string(i++) + "]");
           if (!bs.ok()) return bs;
           s.branches.push_back(std::move(cont));
         }
         break;
       }
-      case StateType::kMap: return load_map(st, s);
+      case StateType::kMap:
+        return load_map(st, s);
     }
     return Status::Ok();
   }
@@ -355,7 +373,8 @@ class Loader {
       std::string_view rest = p == std::string_view::npos ? res : res.substr(p + 3);
       size_t last = rest.rfind(':');
       // ".sync:2" has a colon of its own.
-      if (last != std::string_view::npos && rest.substr(last) == ":2" && rest.substr(0, last).ends_with(".sync"))
+      if (last != std::string_view::npos && rest.substr(last) == ":2" &&
+          rest.substr(0, last).ends_with(".sync"))
         last = rest.substr(0, last).rfind(':');
       if (last == std::string_view::npos) {
         s.resource_action = std::string(rest);
@@ -364,9 +383,12 @@ class Loader {
         s.resource_action = std::string(rest.substr(last + 1));
       }
       std::string_view a = s.resource_action;
-      if (a.ends_with(".waitForTaskToken")) s.pattern = IntegrationPattern::kWaitForTaskToken;
-      else if (a.ends_with(".sync:2")) s.pattern = IntegrationPattern::kSync2;
-      else if (a.ends_with(".sync")) s.pattern = IntegrationPattern::kSync;
+      if (a.ends_with(".waitForTaskToken"))
+        s.pattern = IntegrationPattern::kWaitForTaskToken;
+      else if (a.ends_with(".sync:2"))
+        s.pattern = IntegrationPattern::kSync2;
+      else if (a.ends_with(".sync"))
+        s.pattern = IntegrationPattern::kSync;
     }
     Status t = dynamic_int(st, "TimeoutSeconds", s.timeout_seconds);
     if (t.ok()) t = dynamic_int(st, "HeartbeatSeconds", s.heartbeat_seconds);
@@ -380,10 +402,12 @@ class Loader {
     // A valid definition for AWS, but never run as if it were inline: its batching, item
     // readers and result writers would be silently skipped.
     if (const Value* pc = proc->find("ProcessorConfig")) {
-      if (const Value* mode = pc->find("Mode"); mode && mode->is_string() && mode->as_string() == "DISTRIBUTED")
-        return Error{"UNSUPPORTED_FEATURE", "Map state '" + s.name +
-                                                "' is a Distributed Map (ProcessorConfig Mode 'DISTRIBUTED'), "
-                                                "which stepguard does not run yet"};
+      if (const Value* mode = pc->find("Mode");
+          mode && mode->is_string() && mode->as_string() == "DISTRIBUTED")
+        return Error{"UNSUPPORTED_FEATURE",
+                     "Map state '" + s.name +
+                         "' is a Distributed Map (ProcessorConfig Mode 'DISTRIBUTED'), "
+                         "which stepguard does not run yet"};
     }
     s.processor = std::make_unique<StateContainer>();
     Status ps = load_container(*proc, *s.processor, "/States/" + s.name + "/ItemProcessor");
@@ -444,7 +468,8 @@ Result<std::shared_ptr<const StateMachine>> load_state_machine(const Value& defi
     if (!v->integral_value(&n)) return bad("TimeoutSeconds must be an integer");
     sm->timeout_seconds = n;
   }
-  if (const Value* v = definition.find("Comment"); v && v->is_string()) sm->comment = std::string(v->as_string());
+  if (const Value* v = definition.find("Comment"); v && v->is_string())
+    sm->comment = std::string(v->as_string());
   sm->state_count = sm->all_states.size();
   return std::shared_ptr<const StateMachine>(std::move(sm));
 }

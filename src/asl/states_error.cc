@@ -26,12 +26,22 @@ bool error_matches(const std::vector<std::string>& error_equals, const StatesErr
 }
 
 bool is_predefined_error(std::string_view name) {
-  static constexpr std::string_view kNames[] = {
-      "States.ALL", "States.Timeout", "States.HeartbeatTimeout", "States.TaskFailed", "States.Permissions",
-      "States.ResultPathMatchFailure", "States.ParameterPathFailure", "States.QueryEvaluationError",
-      "States.BranchFailed", "States.NoChoiceMatched", "States.IntrinsicFailure",
-      "States.ExceedToleratedFailureThreshold", "States.ItemReaderFailed", "States.ResultWriterFailed",
-      "States.DataLimitExceeded", "States.Runtime"};
+  static constexpr std::string_view kNames[] = {"States.ALL",
+                                                "States.Timeout",
+                                                "States.HeartbeatTimeout",
+                                                "States.TaskFailed",
+                                                "States.Permissions",
+                                                "States.ResultPathMatchFailure",
+                                                "States.ParameterPathFailure",
+                                                "States.QueryEvaluationError",
+                                                "States.BranchFailed",
+                                                "States.NoChoiceMatched",
+                                                "States.IntrinsicFailure",
+                                                "States.ExceedToleratedFailureThreshold",
+                                                "States.ItemReaderFailed",
+                                                "States.ResultWriterFailed",
+                                                "States.DataLimitExceeded",
+                                                "States.Runtime"};
   for (auto n : kNames)
     if (n == name) return true;
   return name.starts_with("States.Http.");

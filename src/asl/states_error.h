@@ -19,7 +19,7 @@ namespace sg::asl {
 struct StatesError {
   std::string error;
   std::string cause;
-  bool has_error = true;   // a Fail state without Error, or SendTaskFailure without one
+  bool has_error = true;  // a Fail state without Error, or SendTaskFailure without one
   bool has_cause = true;
   bool heartbeat = false;  // a heartbeat timeout (reported as States.Timeout)
 

@@ -247,7 +247,8 @@ static size_t utf16_length(std::string_view text) {
 std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts) {
   // AWS-observed: an empty definition is a schema failure, not MISSING_DESCRIPTION.
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
-    return {Diagnostic{Severity::kError, validator_detail::kSchema, "Definition must be a valid JSON object", ""}};
+    return {Diagnostic{Severity::kError, validator_detail::kSchema, "Definition must be a valid JSON object",
+                       ""}};
   json::ParseErrorPosition where;
   Result<json::Value> doc = json::parse_json(text, &where);
   if (!doc) {

@@ -1,16 +1,18 @@
 #include "cli/definition_file.h"
 
-#include "common/read_file.h"
-#include "json/parse.h"
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "common/read_file.h"
+#include "json/parse.h"
+
 namespace sg::cli {
 
-Result<std::string> read_file(const std::string& path, size_t max_bytes) { return read_text_file(path, max_bytes); }
+Result<std::string> read_file(const std::string& path, size_t max_bytes) {
+  return read_text_file(path, max_bytes);
+}
 
 bool looks_like_yaml(const std::string& path, const std::string& text) {
   auto ends = [&](const char* suf) {
@@ -48,14 +50,18 @@ static std::string one_line(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out;
 }
 
-void print_diagnostics(std::ostream& out, const std::string& file, const std::vector<asl::Diagnostic>& diags) {
+void print_diagnostics(std::ostream& out, const std::string& file,
+                       const std::vector<asl::Diagnostic>& diags) {
   for (const asl::Diagnostic& d : diags) {
     std::string message = d.message;
     std::string tail = "\n at " + d.location;
@@ -63,8 +69,8 @@ void print_diagnostics(std::ostream& out, const std::string& file, const std::ve
       message.resize(message.size() - tail.size());
     out << file;
     if (!d.location.empty()) out << ':' << one_line(d.location);
-    out << ": "
-        << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": " << one_line(message) << "\n";
+    out << ": " << (d.severity == asl::Severity::kError ? "error" : "warning") << " " << d.code << ": "
+        << one_line(message) << "\n";
   }
 }
 

@@ -8,7 +8,6 @@
 
 #include "asl/diagnostics.h"
 #include "asl/validator.h"
-
 #include "common/result.h"
 #include "json/value.h"
 

@@ -29,7 +29,8 @@ class StderrTrace final : public engine::HistorySink {
 };
 
 std::string machine_name_from(const std::string& path) {
-  std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+  std::string base =
+      path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
   size_t dot = base.find('.');
   return dot == std::string::npos || dot == 0 ? base : base.substr(0, dot);
 }
@@ -131,8 +132,8 @@ int run_command(const std::vector<std::string>& args) {
     if (!c || !c->is_object()) return usage_error("--context-file must hold a JSON object");
     opt.context_overrides = std::move(c).value();
   }
-  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account, opt.identity.region,
-                                           max_concurrent_calls);
+  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account,
+                                           opt.identity.region, max_concurrent_calls);
   if (!executor) return usage_error(executor.error().message);
   opt.tasks = executor->get();
   StderrTrace sink;
@@ -147,11 +148,13 @@ int run_command(const std::vector<std::string>& args) {
     const json::Value* n = exec ? exec->find("Name") : nullptr;
     if (n && n->is_string()) opt.identity.execution_name = std::string(n->as_string());
   }
-  for (const auto& [flag, value] : {std::pair<const char*, const std::string*>{"--name", &name},
-                                    std::pair<const char*, const std::string*>{"--execution-name", &execution_name}}) {
+  for (const auto& [flag, value] :
+       {std::pair<const char*, const std::string*>{"--name", &name},
+        std::pair<const char*, const std::string*>{"--execution-name", &execution_name}}) {
     if (!value->empty() && !asl::is_valid_name(*value)) {
-      std::cerr << "stepguard run: " << flag << ": InvalidName: Invalid Name: '" << *value
-                << "' (1 to 80 characters, no whitespace, no < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /)\n";
+      std::cerr
+          << "stepguard run: " << flag << ": InvalidName: Invalid Name: '" << *value
+          << "' (1 to 80 characters, no whitespace, no < > { } [ ] ? * \" # % \\ ^ | ~ ` $ & , ; : /)\n";
       return 1;
     }
   }

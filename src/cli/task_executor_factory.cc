@@ -4,11 +4,9 @@
 
 namespace sg::cli {
 
-Result<std::unique_ptr<engine::TaskExecutor>> make_local_task_executor(const std::vector<std::string>& function_specs,
-                                                                        const std::string& functions_file,
-                                                                        const std::string& account,
-                                                                        const std::string& region,
-                                                                        int max_concurrent_calls) {
+Result<std::unique_ptr<engine::TaskExecutor>> make_local_task_executor(
+    const std::vector<std::string>& function_specs, const std::string& functions_file,
+    const std::string& account, const std::string& region, int max_concurrent_calls) {
   integrations::LambdaExecutorOptions opt;
   opt.account = account;
   opt.region = region;

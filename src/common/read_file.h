@@ -15,7 +15,8 @@ namespace sg {
 
 inline Result<std::string> read_text_file(const std::string& path, size_t max_bytes) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error{"READ_FAILED", "cannot read '" + path + "': it is a directory"};
+  if (std::filesystem::is_directory(path, ec))
+    return Error{"READ_FAILED", "cannot read '" + path + "': it is a directory"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{"READ_FAILED", "cannot read '" + path + "': " + std::strerror(errno)};
   std::string text;
@@ -24,8 +25,8 @@ inline Result<std::string> read_text_file(const std::string& path, size_t max_by
     in.read(buf, sizeof buf);
     text.append(buf, static_cast<size_t>(in.gcount()));
     if (text.size() > max_bytes) {
-      return Error{"READ_FAILED", "cannot read '" + path + "': it is larger than " + std::to_string(max_bytes) +
-                                      " bytes, the most this file may hold"};
+      return Error{"READ_FAILED", "cannot read '" + path + "': it is larger than " +
+                                      std::to_string(max_bytes) + " bytes, the most this file may hold"};
     }
   }
   if (in.bad()) return Error{"READ_FAILED", "cannot read '" + path + "': " + std::strerror(errno)};

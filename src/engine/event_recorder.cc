@@ -37,7 +37,8 @@ void add_resource(ObjectBuilder& b, const asl::State& s) {
 
 }  // namespace
 
-int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::string details_key, Value details) {
+int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::string details_key,
+                            Value details) {
   int64_t id = next_id_++;
   if (sink_) {
     HistoryEvent e;
@@ -70,8 +71,8 @@ int64_t EventRecorder::execution_succeeded(int64_t prev, int64_t ts, const Value
   return emit(prev, ts, "ExecutionSucceeded", "executionSucceededEventDetails", std::move(b).build());
 }
 
-int64_t EventRecorder::execution_failed(int64_t prev, int64_t ts, std::string_view type, const std::string* error,
-                                        const std::string* cause) {
+int64_t EventRecorder::execution_failed(int64_t prev, int64_t ts, std::string_view type,
+                                        const std::string* error, const std::string* cause) {
   if (!sink_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(2);
   if (error) b.add("error", Value::string(*error));
@@ -86,8 +87,8 @@ int64_t EventRecorder::state_entered(int64_t prev, int64_t ts, const asl::State&
   b.add("name", Value::string(s.name));
   b.add("input", text(input));
   b.add("inputDetails", not_truncated());
-  return emit(prev, ts, std::string(asl::state_type_name(s.type)) + "StateEntered", "stateEnteredEventDetails",
-              std::move(b).build());
+  return emit(prev, ts, std::string(asl::state_type_name(s.type)) + "StateEntered",
+              "stateEnteredEventDetails", std::move(b).build());
 }
 
 int64_t EventRecorder::state_exited(int64_t prev, int64_t ts, const asl::State& s, const Value& output) {
@@ -126,7 +127,8 @@ int64_t EventRecorder::task_scheduled(int64_t prev, int64_t ts, const asl::State
 int64_t EventRecorder::task_started(int64_t prev, int64_t ts, const asl::State& s) {
   if (!sink_) return emit(prev, ts, {}, {}, {});
   if (is_lambda(s)) return emit(prev, ts, "LambdaFunctionStarted", {}, {});
-  if (is_activity(s)) return emit(prev, ts, "ActivityStarted", "activityStartedEventDetails", Value::empty_object());
+  if (is_activity(s))
+    return emit(prev, ts, "ActivityStarted", "activityStartedEventDetails", Value::empty_object());
   ObjectBuilder b(2);
   add_resource(b, s);
   return emit(prev, ts, "TaskStarted", "taskStartedEventDetails", std::move(b).build());
@@ -164,8 +166,8 @@ int64_t EventRecorder::map_state_started(int64_t prev, int64_t ts, size_t length
   return emit(prev, ts, "MapStateStarted", "mapStateStartedEventDetails", std::move(b).build());
 }
 
-int64_t EventRecorder::map_iteration(int64_t prev, int64_t ts, std::string_view type, std::string_view map_name,
-                                     int64_t index) {
+int64_t EventRecorder::map_iteration(int64_t prev, int64_t ts, std::string_view type,
+                                     std::string_view map_name, int64_t index) {
   if (!sink_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(2);
   b.add("name", Value::string(map_name));

@@ -39,13 +39,14 @@ class EventRecorder {
                          std::optional<int64_t> timeout, std::optional<int64_t> heartbeat);
   int64_t task_started(int64_t prev, int64_t ts, const asl::State& s);
   int64_t task_succeeded(int64_t prev, int64_t ts, const asl::State& s, const json::Value& output);
-  int64_t task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error, std::string_view cause,
-                      bool timed_out);
+  int64_t task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error,
+                      std::string_view cause, bool timed_out);
 
   // Parallel/Map lifecycle ("ParallelStateStarted", "MapStateSucceeded", ...).
   int64_t plain(int64_t prev, int64_t ts, std::string type);
   int64_t map_state_started(int64_t prev, int64_t ts, size_t length);
-  int64_t map_iteration(int64_t prev, int64_t ts, std::string_view type, std::string_view map_name, int64_t index);
+  int64_t map_iteration(int64_t prev, int64_t ts, std::string_view type, std::string_view map_name,
+                        int64_t index);
 
  private:
   int64_t emit(int64_t prev, int64_t ts, std::string type, std::string details_key, json::Value details);

@@ -9,12 +9,12 @@
 namespace sg::engine {
 
 struct HistoryEvent {
-  int64_t id = 0;                // 1-based, consecutive
+  int64_t id = 0;  // 1-based, consecutive
   int64_t previous_event_id = 0;
-  int64_t timestamp_ms = 0;      // epoch milliseconds
-  std::string type;              // "ExecutionStarted", "TaskStateEntered", ...
-  std::string details_key;       // "executionStartedEventDetails", ... ; empty when none
-  json::Value details;           // object; payload fields (input/output) are JSON strings
+  int64_t timestamp_ms = 0;  // epoch milliseconds
+  std::string type;          // "ExecutionStarted", "TaskStateEntered", ...
+  std::string details_key;   // "executionStartedEventDetails", ... ; empty when none
+  json::Value details;       // object; payload fields (input/output) are JSON strings
 
   // {"timestamp":..,"type":..,"id":..,"previousEventId":..,"<details_key>":{..}}
   // with the timestamp as epoch seconds (a number), as the AWS JSON protocol sends it.

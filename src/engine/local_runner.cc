@@ -18,9 +18,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <queue>
 #include <random>
 #include <thread>
@@ -39,10 +39,14 @@ using json::Value;
 
 const char* execution_status_name(ExecutionStatus s) {
   switch (s) {
-    case ExecutionStatus::kSucceeded: return "SUCCEEDED";
-    case ExecutionStatus::kFailed: return "FAILED";
-    case ExecutionStatus::kTimedOut: return "TIMED_OUT";
-    case ExecutionStatus::kAborted: return "ABORTED";
+    case ExecutionStatus::kSucceeded:
+      return "SUCCEEDED";
+    case ExecutionStatus::kFailed:
+      return "FAILED";
+    case ExecutionStatus::kTimedOut:
+      return "TIMED_OUT";
+    case ExecutionStatus::kAborted:
+      return "ABORTED";
   }
   return "UNKNOWN";
 }
@@ -54,15 +58,15 @@ enum class Action : uint8_t { kEnter, kRetry, kAfterWait, kForkDone, kExecutionT
 struct Frame {
   const asl::StateContainer* container = nullptr;
   const State* state = nullptr;
-  Value input;                      // raw input of the current state
+  Value input;  // raw input of the current state
   Frame* parent = nullptr;
-  size_t slot = 0;                  // position in the parent's results
+  size_t slot = 0;  // position in the parent's results
   asl::StateEntry entry;
   std::vector<int64_t> retry_attempts;
-  int64_t last_event = 0;           // previousEventId for this frame's next event
+  int64_t last_event = 0;  // previousEventId for this frame's next event
   bool cancelled = false;
   bool finished = false;
-  bool entered = false;             // a StateEntered was recorded (aborts report only then)
+  bool entered = false;  // a StateEntered was recorded (aborts report only then)
 
   // Wait in progress.
   Step pending;
@@ -79,8 +83,8 @@ struct Frame {
   std::optional<int64_t> tolerated_count;
   bool fork_failed = false;
   StatesError fork_error;
-  int64_t map_index = -1;           // index of this frame as a Map iteration
-  int64_t last_iteration_event = 0; // Map: id of the latest MapIterationSucceeded
+  int64_t map_index = -1;            // index of this frame as a Map iteration
+  int64_t last_iteration_event = 0;  // Map: id of the latest MapIterationSucceeded
 };
 
 struct Timer {
@@ -93,7 +97,8 @@ struct Timer {
 
 class Runner {
  public:
-  Runner(const asl::StateMachine& sm, const RunOptions& opt) : sm_(sm), opt_(opt), events_(opt.history, opt.identity.region) {}
+  Runner(const asl::StateMachine& sm, const RunOptions& opt)
+      : sm_(sm), opt_(opt), events_(opt.history, opt.identity.region) {}
 
   RunResult run();
 
@@ -134,9 +139,9 @@ class Runner {
   // kept alive here until the run ends.
   std::vector<std::unique_ptr<Frame>> graveyard_;
   std::deque<std::pair<Frame*, Action>> ready_;
-  std::vector<Frame*> parked_;             // frames waiting for their task, in park order
+  std::vector<Frame*> parked_;                // frames waiting for their task, in park order
   std::vector<TaskRequest> parked_requests_;  // parallel to parked_
-  uint64_t cancels_ = 0;  // frames cancelled so far (a batch in flight watches it)
+  uint64_t cancels_ = 0;                      // frames cancelled so far (a batch in flight watches it)
   std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers_;
   uint64_t seq_ = 0;
   int64_t now_ = 0;
@@ -179,7 +184,10 @@ std::string Runner::new_token() {
   t.reserve(88);
   for (int i = 0; i < 11; ++i) {
     uint64_t x = entropy_->next_u64();
-    for (int k = 0; k < 8; ++k) { t += kAlphabet[x & 63]; x >>= 6; }
+    for (int k = 0; k < 8; ++k) {
+      t += kAlphabet[x & 63];
+      x >>= 6;
+    }
   }
   return t;
 }
@@ -188,23 +196,25 @@ RunResult Runner::run() {
   if (opt_.entropy) {
     entropy_ = opt_.entropy;
   } else {
-    uint64_t seed = opt_.identity.execution_name.empty() ? fresh_seed()
-                                                         : SeededEntropy::seed_from(opt_.identity.execution_name);
+    uint64_t seed = opt_.identity.execution_name.empty()
+                        ? fresh_seed()
+                        : SeededEntropy::seed_from(opt_.identity.execution_name);
     own_entropy_ = std::make_unique<SeededEntropy>(seed);
     entropy_ = own_entropy_.get();
   }
   const ExecutionIdentity& id = opt_.identity;
-  start_ = opt_.start_time_ms != 0
-               ? opt_.start_time_ms
-               : std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                     .count();
+  start_ = opt_.start_time_ms != 0 ? opt_.start_time_ms
+                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
   now_ = start_;
   wall_start_ = std::chrono::steady_clock::now();
   ex_.execution_name = id.execution_name.empty() ? uuid_from(*entropy_) : id.execution_name;
   ex_.state_machine_name = id.state_machine_name;
-  ex_.state_machine_arn = "arn:aws:states:" + id.region + ":" + id.account + ":stateMachine:" + id.state_machine_name;
-  ex_.execution_arn =
-      "arn:aws:states:" + id.region + ":" + id.account + ":execution:" + id.state_machine_name + ":" + ex_.execution_name;
+  ex_.state_machine_arn =
+      "arn:aws:states:" + id.region + ":" + id.account + ":stateMachine:" + id.state_machine_name;
+  ex_.execution_arn = "arn:aws:states:" + id.region + ":" + id.account +
+                      ":execution:" + id.state_machine_name + ":" + ex_.execution_name;
   ex_.role_arn = id.role_arn;
   ex_.input = opt_.input;
   ex_.start_time_ms = start_;
@@ -249,7 +259,8 @@ RunResult Runner::run() {
       continue;
     } else {
       // Nothing can make progress: cannot happen for a valid machine; fail loudly.
-      StatesError e = StatesError::make("States.Runtime", "The execution stalled: no state can make progress.");
+      StatesError e =
+          StatesError::make("States.Runtime", "The execution stalled: no state can make progress.");
       finish_execution(ExecutionStatus::kFailed, {}, &e);
       break;
     }
@@ -262,8 +273,12 @@ RunResult Runner::run() {
 
 void Runner::dispatch(Frame* f, Action a) {
   switch (a) {
-    case Action::kEnter: enter_state(f, false); return;
-    case Action::kRetry: enter_state(f, true); return;
+    case Action::kEnter:
+      enter_state(f, false);
+      return;
+    case Action::kRetry:
+      enter_state(f, true);
+      return;
     case Action::kAfterWait: {
       Step s = std::move(f->pending);
       f->last_event = events_.state_exited(f->last_event, now_, *f->state, s.value);
@@ -276,8 +291,12 @@ void Runner::dispatch(Frame* f, Action a) {
       }
       return;
     }
-    case Action::kForkDone: fork_done(f); return;
-    case Action::kTaskTimedOut: complete_task(f, std::move(f->timed_out)); return;
+    case Action::kForkDone:
+      fork_done(f);
+      return;
+    case Action::kTaskTimedOut:
+      complete_task(f, std::move(f->timed_out));
+      return;
     case Action::kExecutionTimeout: {
       StatesError e = StatesError::make("States.Timeout", "");
       e.has_cause = false;
@@ -288,9 +307,7 @@ void Runner::dispatch(Frame* f, Action a) {
   }
 }
 
-void Runner::enter_state(Frame* f, bool retry) {
-  handle(f, begin_state(f, retry));
-}
+void Runner::enter_state(Frame* f, bool retry) { handle(f, begin_state(f, retry)); }
 
 // Records the entry (or retry) of the frame's current state and runs its pure part.
 Step Runner::begin_state(Frame* f, bool retry) {
@@ -337,11 +354,13 @@ void Runner::handle(Frame* f, Step step) {
         continue;
       }
       case Step::Kind::kEnd:
-        if (s.type != asl::StateType::kFail) f->last_event = events_.state_exited(f->last_event, now_, s, step.value);
+        if (s.type != asl::StateType::kFail)
+          f->last_event = events_.state_exited(f->last_event, now_, s, step.value);
         frame_succeeded(f, std::move(step.value));
         return;
       case Step::Kind::kFail: {
-        if (s.type == asl::StateType::kTask || s.type == asl::StateType::kParallel || s.type == asl::StateType::kMap) {
+        if (s.type == asl::StateType::kTask || s.type == asl::StateType::kParallel ||
+            s.type == asl::StateType::kMap) {
           if (!step.error.terminal() && s.has_retry_or_catch()) {
             Step next = asl::on_error(s, f->input, step.error, f->retry_attempts, f->entry, *entropy_);
             if (next.kind != Step::Kind::kFail) {
@@ -378,11 +397,13 @@ void Runner::handle(Frame* f, Step step) {
 
 void Runner::run_task(Frame* f, const Step& step) {
   const State& s = *f->state;
-  f->last_event = events_.task_scheduled(f->last_event, now_, s, step.value, step.timeout_seconds, step.heartbeat_seconds);
+  f->last_event = events_.task_scheduled(f->last_event, now_, s, step.value, step.timeout_seconds,
+                                         step.heartbeat_seconds);
   f->last_event = events_.task_started(f->last_event, now_, s);
   if (!opt_.tasks) {
-    complete_task(f, TaskResult::failure("States.Runtime", "No task executor is configured: the resource '" + s.resource +
-                                                               "' cannot be invoked by this runner."));
+    complete_task(
+        f, TaskResult::failure("States.Runtime", "No task executor is configured: the resource '" +
+                                                     s.resource + "' cannot be invoked by this runner."));
     return;
   }
   TaskRequest& req = parked_requests_.emplace_back();
@@ -424,7 +445,8 @@ void Runner::flush_tasks() {
       if (q.timeout_seconds && *q.timeout_seconds > 0) lasted = *q.timeout_seconds * 1000;
       if (q.time_left_ms > 0 && (lasted == 0 || q.time_left_ms < lasted)) lasted = q.time_left_ms;
       if (lasted == 0) {  // stopped by the function entry's own timeout
-        lasted = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - wall_before)
+        lasted = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                       wall_before)
                      .count();
       }
       f->timed_out = std::move(r);
@@ -547,7 +569,8 @@ void Runner::start_children(Frame* f) {
   const State& s = *f->state;
   bool is_map = s.type == asl::StateType::kMap;
   size_t first_new = f->children.size();
-  while (f->started < f->items.size() && (f->max_concurrency <= 0 || f->running < static_cast<size_t>(f->max_concurrency))) {
+  while (f->started < f->items.size() &&
+         (f->max_concurrency <= 0 || f->running < static_cast<size_t>(f->max_concurrency))) {
     size_t i = f->started++;
     auto child = std::make_unique<Frame>();
     child->container = is_map ? s.processor.get() : s.branches[i].get();
@@ -558,7 +581,8 @@ void Runner::start_children(Frame* f) {
     child->last_event = f->last_event;
     if (is_map) {
       child->map_index = static_cast<int64_t>(i);
-      child->last_event = events_.map_iteration(f->last_event, now_, "MapIterationStarted", s.name, child->map_index);
+      child->last_event =
+          events_.map_iteration(f->last_event, now_, "MapIterationStarted", s.name, child->map_index);
     }
     ++f->running;
     f->children.push_back(std::move(child));
@@ -653,8 +677,10 @@ void Runner::frame_failed(Frame* f, StatesError error) {
       p->results[f->slot] = asl::error_output(error);
       --p->running;
       ++p->completed;
-      if (p->completed == p->items.size()) ready_next(p, Action::kForkDone);
-      else start_children(p);
+      if (p->completed == p->items.size())
+        ready_next(p, Action::kForkDone);
+      else
+        start_children(p);
       release(f);  // f is gone from here on
       return;
     }
@@ -672,7 +698,8 @@ void Runner::frame_failed(Frame* f, StatesError error) {
     if (!c || c.get() == f || c->finished) continue;
     cancel(c.get());
     if (c->map_index >= 0)
-      p->last_event = events_.map_iteration(p->last_event, now_, "MapIterationAborted", ps.name, c->map_index);
+      p->last_event =
+          events_.map_iteration(p->last_event, now_, "MapIterationAborted", ps.name, c->map_index);
   }
   ready_next(p, Action::kForkDone);
 }

@@ -29,7 +29,7 @@ namespace sg::engine {
 
 struct ExecutionIdentity {
   std::string state_machine_name = "local";
-  std::string execution_name;    // empty: a random UUID
+  std::string execution_name;  // empty: a random UUID
   std::string account = "123456789012";
   std::string region = "us-east-1";
   std::string role_arn = "arn:aws:iam::123456789012:role/stepguard-local";
@@ -39,12 +39,12 @@ struct RunOptions {
   json::Value input = json::Value::empty_object();
   std::optional<std::string> input_text;  // the input as the caller wrote it (ExecutionStarted echoes it)
   ExecutionIdentity identity;
-  json::Value context_overrides;      // object merged (deeply) into the Context object
-  TaskExecutor* tasks = nullptr;      // null: every Task fails naming its resource
-  HistorySink* history = nullptr;     // null: no events are built (the fast path)
-  json::Entropy* entropy = nullptr;   // null: seeded from the execution name
-  bool real_time = false;             // sleep through Wait/Retry intervals
-  int64_t start_time_ms = 0;          // virtual start time; 0 = the wall clock at start
+  json::Value context_overrides;     // object merged (deeply) into the Context object
+  TaskExecutor* tasks = nullptr;     // null: every Task fails naming its resource
+  HistorySink* history = nullptr;    // null: no events are built (the fast path)
+  json::Entropy* entropy = nullptr;  // null: seeded from the execution name
+  bool real_time = false;            // sleep through Wait/Retry intervals
+  int64_t start_time_ms = 0;         // virtual start time; 0 = the wall clock at start
   // Safety net for endless loops (pure states take no virtual time, so TimeoutSeconds
   // never ends them): past this many transitions the execution fails with States.Runtime.
   // 0: no limit.
@@ -56,13 +56,13 @@ const char* execution_status_name(ExecutionStatus s);  // "SUCCEEDED", ...
 
 struct RunResult {
   ExecutionStatus status = ExecutionStatus::kSucceeded;
-  json::Value output;          // when SUCCEEDED
-  bool has_error = false;      // FAILED/TIMED_OUT may carry no error (a bare Fail state)
+  json::Value output;      // when SUCCEEDED
+  bool has_error = false;  // FAILED/TIMED_OUT may carry no error (a bare Fail state)
   std::string error;
   bool has_cause = false;
   std::string cause;
-  uint64_t transitions = 0;    // state entries + retries (what AWS bills)
-  int64_t duration_ms = 0;     // virtual (or real) time from start to end
+  uint64_t transitions = 0;  // state entries + retries (what AWS bills)
+  int64_t duration_ms = 0;   // virtual (or real) time from start to end
 };
 
 RunResult run_local(const asl::StateMachine& machine, const RunOptions& options);

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <span>
 #include <thread>
-#include <map>
 
 #include "asl/state_machine.h"
 #include "json/parse.h"
@@ -83,15 +83,18 @@ constexpr const char* kLambdaArn = "arn:aws:lambda:us-east-1:123456789012:functi
 TEST(Runner, ResultPathMergesTheResultIntoTheInput) {
   ScriptedTasks tasks;
   tasks.on(kLambdaArn, [](const TaskRequest& r) {
-    return TaskResult::success(Value::string("Hello, " + std::string(r.parameters.find("who")->as_string()) + "!"));
+    return TaskResult::success(
+        Value::string("Hello, " + std::string(r.parameters.find("who")->as_string()) + "!"));
   });
-  auto r = run(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                   R"(","ResultPath":"$.taskresult","End":true}}})",
-               R"({"comment":"This is a test of the input and output of a Task state.","details":"Default example","who":"AWS Step Functions"})",
-               &tasks);
+  auto r = run(
+      R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+          R"(","ResultPath":"$.taskresult","End":true}}})",
+      R"({"comment":"This is a test of the input and output of a Task state.","details":"Default example","who":"AWS Step Functions"})",
+      &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
-  EXPECT_EQ(r.result.output.dump(),
-            R"({"comment":"This is a test of the input and output of a Task state.","details":"Default example","who":"AWS Step Functions","taskresult":"Hello, AWS Step Functions!"})");
+  EXPECT_EQ(
+      r.result.output.dump(),
+      R"({"comment":"This is a test of the input and output of a Task state.","details":"Default example","who":"AWS Step Functions","taskresult":"Hello, AWS Step Functions!"})");
 }
 
 // AWS guide, "Input and Output Processing": InputPath, ResultPath and OutputPath together.
@@ -101,24 +104,27 @@ TEST(Runner, InputPathResultPathOutputPathInAwsOrder) {
     EXPECT_EQ(r.parameters.dump(), R"({"who":"AWS Step Functions"})");
     return TaskResult::success(Value::string("Hello, AWS Step Functions!"));
   });
-  auto r = run(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                   R"(","InputPath":"$.lambda","ResultPath":"$.data.lambdaresult","OutputPath":"$.data","End":true}}})",
-               R"({"comment":"An input comment.","data":{"val1":23,"val2":17},"extra":"foo","lambda":{"who":"AWS Step Functions"}})",
-               &tasks);
+  auto r = run(
+      R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+          R"(","InputPath":"$.lambda","ResultPath":"$.data.lambdaresult","OutputPath":"$.data","End":true}}})",
+      R"({"comment":"An input comment.","data":{"val1":23,"val2":17},"extra":"foo","lambda":{"who":"AWS Step Functions"}})",
+      &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
   EXPECT_EQ(r.result.output.dump(), R"({"val1":23,"val2":17,"lambdaresult":"Hello, AWS Step Functions!"})");
 }
 
 // AWS guide, "Manipulate parameters with Parameters".
 TEST(Runner, ParametersSelectAndAddStaticValues) {
-  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"comment":"Selecting what I care about.",
+  auto r = run(
+      R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"comment":"Selecting what I care about.",
                  "MyDetails":{"size.$":"$.product.details.size","exists.$":"$.product.availability","StaticValue":"foo"}},
                  "End":true}}})",
-               R"({"comment":"Example for Parameters.","product":{"details":{"color":"blue","size":"small","material":"cotton"},
+      R"({"comment":"Example for Parameters.","product":{"details":{"color":"blue","size":"small","material":"cotton"},
                    "availability":"in stock","sku":"2317","cost":"$23"}})");
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
-  EXPECT_EQ(r.result.output.dump(),
-            R"({"comment":"Selecting what I care about.","MyDetails":{"size":"small","exists":"in stock","StaticValue":"foo"}})");
+  EXPECT_EQ(
+      r.result.output.dump(),
+      R"({"comment":"Selecting what I care about.","MyDetails":{"size":"small","exists":"in stock","StaticValue":"foo"}})");
 }
 
 // AWS guide, ResultSelector example: keep part of a service result.
@@ -128,10 +134,11 @@ TEST(Runner, ResultSelectorShapesTheTaskResult) {
     return TaskResult::success(J(R"({"resourceType":"elasticmapreduce","resource":"addStep.sync",
       "output":{"SdkHttpMetadata":{"HttpStatusCode":200},"SdkResponseMetadata":{"RequestId":"1234"},"StepId":"s-XXXXXXXX"}})"));
   });
-  auto r = run(R"({"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::elasticmapreduce:addStep.sync",
+  auto r = run(
+      R"({"StartAt":"S","States":{"S":{"Type":"Task","Resource":"arn:aws:states:::elasticmapreduce:addStep.sync",
                  "ResultSelector":{"ClusterId.$":"$.output.StepId","ResourceType.$":"$.resourceType"},
                  "ResultPath":"$.result","End":true}}})",
-               R"({"Step":"x"})", &tasks);
+      R"({"Step":"x"})", &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
   EXPECT_EQ(r.result.output.dump(),
             R"({"Step":"x","result":{"ClusterId":"s-XXXXXXXX","ResourceType":"elasticmapreduce"}})");
@@ -153,8 +160,9 @@ TEST(Runner, NullPathsDiscardAndEmpty) {
 }
 
 TEST(Runner, PassResultIsStatic) {
-  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"TestResult.$":"ConditionTrue"},"End":true}}})",
-               "{}");
+  auto r = run(
+      R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"TestResult.$":"ConditionTrue"},"End":true}}})",
+      "{}");
   EXPECT_EQ(r.result.output.dump(), R"({"TestResult.$":"ConditionTrue"})");
 }
 
@@ -214,11 +222,15 @@ TEST(Runner, EveryChoiceOperator) {
   EXPECT_TRUE(choose(R("NumericGreaterThanEquals", "1"), R"({"v":1.0})"));
   EXPECT_TRUE(choose(R("BooleanEquals", "true"), R"({"v":true})"));
   EXPECT_FALSE(choose(R("BooleanEquals", "true"), R"({"v":"true"})"));
-  EXPECT_TRUE(choose(R("TimestampEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T02:59:00+01:00"})"));
+  EXPECT_TRUE(
+      choose(R("TimestampEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T02:59:00+01:00"})"));
   EXPECT_TRUE(choose(R("TimestampLessThan", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T01:58:59Z"})"));
-  EXPECT_TRUE(choose(R("TimestampGreaterThan", "\"2016-03-14T01:59:00Z\""), R"({"v":"2017-01-01T00:00:00Z"})"));
-  EXPECT_TRUE(choose(R("TimestampLessThanEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T01:59:00Z"})"));
-  EXPECT_TRUE(choose(R("TimestampGreaterThanEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T01:59:00Z"})"));
+  EXPECT_TRUE(
+      choose(R("TimestampGreaterThan", "\"2016-03-14T01:59:00Z\""), R"({"v":"2017-01-01T00:00:00Z"})"));
+  EXPECT_TRUE(
+      choose(R("TimestampLessThanEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T01:59:00Z"})"));
+  EXPECT_TRUE(
+      choose(R("TimestampGreaterThanEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14T01:59:00Z"})"));
   EXPECT_FALSE(choose(R("TimestampEquals", "\"2016-03-14T01:59:00Z\""), R"({"v":"2016-03-14 01:59:00Z"})"));
   EXPECT_TRUE(choose(R("IsNull", "true"), R"({"v":null})"));
   EXPECT_TRUE(choose(R("IsPresent", "true"), R"({"v":null})"));
@@ -232,16 +244,19 @@ TEST(Runner, EveryChoiceOperator) {
   EXPECT_TRUE(choose(R("StringEqualsPath", "\"$.w\""), R"({"v":"x","w":"x"})"));
   EXPECT_TRUE(choose(R("NumericLessThanPath", "\"$.w\""), R"({"v":1,"w":2})"));
   EXPECT_TRUE(choose(R("BooleanEqualsPath", "\"$.w\""), R"({"v":false,"w":false})"));
-  EXPECT_TRUE(choose(R("TimestampLessThanPath", "\"$.w\""), R"({"v":"2016-03-14T01:59:00Z","w":"2016-03-14T01:59:01Z"})"));
+  EXPECT_TRUE(choose(R("TimestampLessThanPath", "\"$.w\""),
+                     R"({"v":"2016-03-14T01:59:00Z","w":"2016-03-14T01:59:01Z"})"));
   EXPECT_TRUE(choose(R("StringEquals", "\"Test\"", "$$.StateMachine.Name"), "{}"));
-  EXPECT_TRUE(choose(R"({"Or":[{"Variable":"$.v","IsNull":true},{"Variable":"$.v","NumericEquals":3}],"Next":"Yes"})",
-                     R"({"v":3})"));
+  EXPECT_TRUE(
+      choose(R"({"Or":[{"Variable":"$.v","IsNull":true},{"Variable":"$.v","NumericEquals":3}],"Next":"Yes"})",
+             R"({"v":3})"));
 }
 
 TEST(Runner, ChoiceWithoutMatchFailsWithNoChoiceMatched) {
-  auto r = run(R"({"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.v","NumericEquals":1,
+  auto r =
+      run(R"({"StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Variable":"$.v","NumericEquals":1,
                  "Next":"E"}]},"E":{"Type":"Succeed"}}})",
-               R"({"v":2})");
+          R"({"v":2})");
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.result.error, "States.NoChoiceMatched");
 }
@@ -253,7 +268,8 @@ TEST(Runner, ChoiceOnMissingVariableIsAnUncatchableRuntimeError) {
 }
 
 TEST(Runner, MissingInputPathIsStatesRuntimeWithAwsCause) {
-  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.NoSuchInputPath","End":true}}})", "{}");
+  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","InputPath":"$.NoSuchInputPath","End":true}}})",
+               "{}");
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.result.error, "States.Runtime");
   EXPECT_EQ(r.result.cause,
@@ -262,12 +278,14 @@ TEST(Runner, MissingInputPathIsStatesRuntimeWithAwsCause) {
 }
 
 TEST(Runner, MissingParameterPathNamesTheFieldAndInput) {
-  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"value.$":"$.no_such_jsonpath"},"End":true}}})",
-               R"({"a":1})");
+  auto r = run(
+      R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"value.$":"$.no_such_jsonpath"},"End":true}}})",
+      R"({"a":1})");
   EXPECT_EQ(r.result.error, "States.Runtime");
-  EXPECT_EQ(r.result.cause,
-            "An error occurred while executing the state 'P' (entered at the event id #2). The JSONPath "
-            "'$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{\"a\":1}'");
+  EXPECT_EQ(
+      r.result.cause,
+      "An error occurred while executing the state 'P' (entered at the event id #2). The JSONPath "
+      "'$.no_such_jsonpath' specified for the field 'value.$' could not be found in the input '{\"a\":1}'");
 }
 
 TEST(Runner, StatesRuntimeCannotBeCaughtEvenByName) {
@@ -287,11 +305,12 @@ TEST(Runner, RetriersFollowTheSpecExample) {
   int n = 0;
   const char* errs[] = {"ErrorA", "ErrorB", "ErrorC", "ErrorB"};
   tasks.on(kLambdaArn, [&](const TaskRequest&) { return TaskResult::failure(errs[n++], "boom"); });
-  auto r = run(R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                   R"(","Retry":[{"ErrorEquals":["ErrorA","ErrorB"],"IntervalSeconds":1,"BackoffRate":2.0,"MaxAttempts":2},
+  auto r = run(
+      R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+          R"(","Retry":[{"ErrorEquals":["ErrorA","ErrorB"],"IntervalSeconds":1,"BackoffRate":2.0,"MaxAttempts":2},
                    {"ErrorEquals":["ErrorC"],"IntervalSeconds":5}],
                    "Catch":[{"ErrorEquals":["States.ALL"],"Next":"Z"}],"End":true},"Z":{"Type":"Pass","End":true}}})",
-               R"({"in":1})", &tasks);
+      R"({"in":1})", &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded);
   EXPECT_EQ(n, 4);
   EXPECT_EQ(r.result.duration_ms, 8000);
@@ -317,10 +336,11 @@ TEST(Runner, MaxAttemptsZeroNeverRetriesAndCatchMergesErrorOutput) {
 TEST(Runner, BackoffIsCappedByMaxDelaySeconds) {
   ScriptedTasks tasks;
   tasks.on(kLambdaArn, [](const TaskRequest&) { return TaskResult::failure("E", ""); });
-  auto r = run(R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                   R"(","Retry":[{"ErrorEquals":["E"],"IntervalSeconds":3,"BackoffRate":3,"MaxAttempts":4,"MaxDelaySeconds":10}],
+  auto r = run(
+      R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+          R"(","Retry":[{"ErrorEquals":["E"],"IntervalSeconds":3,"BackoffRate":3,"MaxAttempts":4,"MaxDelaySeconds":10}],
                    "End":true}}})",
-               "{}", &tasks);
+      "{}", &tasks);
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.result.duration_ms, (3 + 9 + 10 + 10) * 1000);
 }
@@ -330,15 +350,17 @@ TEST(Runner, TaskFailedMatchesEverythingButTimeout) {
   tasks.on(kLambdaArn, [](const TaskRequest& r) {
     return TaskResult::failure(std::string(r.parameters.find("e")->as_string()), "");
   });
-  std::string def = R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                    R"(","Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"Z"}],"End":true},"Z":{"Type":"Succeed"}}})";
+  std::string def =
+      R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+      R"(","Catch":[{"ErrorEquals":["States.TaskFailed"],"Next":"Z"}],"End":true},"Z":{"Type":"Succeed"}}})";
   EXPECT_EQ(run(def, R"({"e":"Anything"})", &tasks).result.status, ExecutionStatus::kSucceeded);
   EXPECT_EQ(run(def, R"({"e":"States.Timeout"})", &tasks).result.status, ExecutionStatus::kFailed);
 }
 
 TEST(Runner, WaitKindsAdvanceTheVirtualClock) {
   auto dur = [](const std::string& field, const std::string& input) {
-    return run(R"({"StartAt":"W","States":{"W":{"Type":"Wait",)" + field + R"(,"End":true}}})", input).result.duration_ms;
+    return run(R"({"StartAt":"W","States":{"W":{"Type":"Wait",)" + field + R"(,"End":true}}})", input)
+        .result.duration_ms;
   };
   EXPECT_EQ(dur(R"("Seconds":10)", "{}"), 10000);
   EXPECT_EQ(dur(R"("SecondsPath":"$.s")", R"({"s":7})"), 7000);
@@ -349,7 +371,9 @@ TEST(Runner, WaitKindsAdvanceTheVirtualClock) {
 
 TEST(Runner, WaitPathErrorsUseAwsWording) {
   auto cause = [](const std::string& input) {
-    auto r = run(R"({"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.input.waitSeconds","End":true}}})", input);
+    auto r = run(
+        R"({"StartAt":"W","States":{"W":{"Type":"Wait","SecondsPath":"$.input.waitSeconds","End":true}}})",
+        input);
     EXPECT_EQ(r.result.error, "States.Runtime");
     return r.result.cause.substr(r.result.cause.find("). ") + 3);
   };
@@ -357,12 +381,14 @@ TEST(Runner, WaitPathErrorsUseAwsWording) {
             "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1");
   EXPECT_EQ(cause(R"({"input":{"waitSeconds":1.5}})"),
             "The SecondsPath parameter cannot be parsed as a long value: $.input.waitSeconds == 1.5");
-  EXPECT_EQ(cause(R"({"input":{}})"), "The SecondsPath parameter does not reference an input value: $.input.waitSeconds");
+  EXPECT_EQ(cause(R"({"input":{}})"),
+            "The SecondsPath parameter does not reference an input value: $.input.waitSeconds");
 }
 
 TEST(Runner, FailStateWithErrorAndCausePaths) {
-  auto r = run(R"J({"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"$.e","CausePath":"States.Format('code {}', $.c)"}}})J",
-               R"({"e":"MyError","c":42})");
+  auto r = run(
+      R"J({"StartAt":"F","States":{"F":{"Type":"Fail","ErrorPath":"$.e","CausePath":"States.Format('code {}', $.c)"}}})J",
+      R"({"e":"MyError","c":42})");
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.result.error, "MyError");
   EXPECT_EQ(r.result.cause, "code 42");
@@ -402,10 +428,11 @@ TEST(Runner, AFailingBranchAbortsTheOthersAndCanBeCaught) {
 
 // AWS guide, Map with ItemSelector reading $$.Map.Item.Index and .Value.
 TEST(Runner, MapItemSelectorSeesIndexAndValue) {
-  auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.detail.shipped",
+  auto r =
+      run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.detail.shipped",
       "ItemSelector":{"parcel.$":"$$.Map.Item.Value","courier.$":"$.delivery-partner","index.$":"$$.Map.Item.Index"},
       "ItemProcessor":{"StartAt":"S","States":{"S":{"Type":"Pass","End":true}}},"End":true}}})",
-               R"({"delivery-partner":"UQS","detail":{"shipped":[{"prod":"R31","dest-code":9511,"quantity":1344},
+          R"({"delivery-partner":"UQS","detail":{"shipped":[{"prod":"R31","dest-code":9511,"quantity":1344},
                    {"prod":"S39","dest-code":9511,"quantity":40}]}})");
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
   EXPECT_EQ(r.result.output.dump(),
@@ -431,7 +458,8 @@ TEST(Runner, MapConcurrencyBoundsIterationsInFlight) {
 }
 
 TEST(Runner, MapOverEmptyArrayAndNonArray) {
-  std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"S","States":{"S":{"Type":"Succeed"}}},"End":true}}})";
+  std::string def =
+      R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"S","States":{"S":{"Type":"Succeed"}}},"End":true}}})";
   EXPECT_EQ(run(def, "[]").result.output.dump(), "[]");
   auto r = run(def, R"({"a":1})");
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
@@ -449,13 +477,15 @@ TEST(Runner, ToleratedFailuresKeepTheMapGoingUntilExceeded) {
 }
 
 TEST(Runner, ContextObjectHasAwsShape) {
-  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"ctx.$":"$$"},"End":true}}})", R"({"a":1})");
-  EXPECT_EQ(r.result.output.dump(),
-            R"({"ctx":{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:Test:exec-1","Input":{"a":1},)"
-            R"("Name":"exec-1","RoleArn":"arn:aws:iam::123456789012:role/stepguard-local",)"
-            R"("StartTime":"2023-11-14T22:13:20.000Z","RedriveCount":0},)"
-            R"("State":{"EnteredTime":"2023-11-14T22:13:20.000Z","Name":"P","RetryCount":0},)"
-            R"("StateMachine":{"Id":"arn:aws:states:us-east-1:123456789012:stateMachine:Test","Name":"Test"}}})");
+  auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"ctx.$":"$$"},"End":true}}})",
+               R"({"a":1})");
+  EXPECT_EQ(
+      r.result.output.dump(),
+      R"({"ctx":{"Execution":{"Id":"arn:aws:states:us-east-1:123456789012:execution:Test:exec-1","Input":{"a":1},)"
+      R"("Name":"exec-1","RoleArn":"arn:aws:iam::123456789012:role/stepguard-local",)"
+      R"("StartTime":"2023-11-14T22:13:20.000Z","RedriveCount":0},)"
+      R"("State":{"EnteredTime":"2023-11-14T22:13:20.000Z","Name":"P","RetryCount":0},)"
+      R"("StateMachine":{"Id":"arn:aws:states:us-east-1:123456789012:stateMachine:Test","Name":"Test"}}})");
 }
 
 TEST(Runner, RetryCountIsVisibleInTheContext) {
@@ -473,18 +503,22 @@ TEST(Runner, RetryCountIsVisibleInTheContext) {
 
 TEST(Runner, OversizedOutputIsDataLimitExceededAndNotCatchable) {
   ScriptedTasks tasks;
-  tasks.on(kLambdaArn, [](const TaskRequest&) { return TaskResult::success(Value::string(std::string(300000, 'x'))); });
-  auto r = run(R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
-                   R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Z"}],"End":true},"Z":{"Type":"Succeed"}}})",
-               "{}", &tasks);
+  tasks.on(kLambdaArn,
+           [](const TaskRequest&) { return TaskResult::success(Value::string(std::string(300000, 'x'))); });
+  auto r =
+      run(R"({"StartAt":"X","States":{"X":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+              R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"Z"}],"End":true},"Z":{"Type":"Succeed"}}})",
+          "{}", &tasks);
   EXPECT_EQ(r.result.status, ExecutionStatus::kFailed);
   EXPECT_EQ(r.result.error, "States.DataLimitExceeded");
-  EXPECT_EQ(r.result.cause, std::string("The state/task '") + kLambdaArn +
-                                "' returned a result with a size exceeding the maximum number of bytes service limit.");
+  EXPECT_EQ(r.result.cause,
+            std::string("The state/task '") + kLambdaArn +
+                "' returned a result with a size exceeding the maximum number of bytes service limit.");
 }
 
 TEST(Runner, ExecutionTimeoutEndsTimedOut) {
-  auto r = run(R"({"TimeoutSeconds":5,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}})", "{}");
+  auto r = run(R"({"TimeoutSeconds":5,"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":60,"End":true}}})",
+               "{}");
   EXPECT_EQ(r.result.status, ExecutionStatus::kTimedOut);
   EXPECT_EQ(r.result.error, "States.Timeout");
   EXPECT_EQ(r.result.duration_ms, 5000);
@@ -495,7 +529,8 @@ TEST(Runner, HistoryOfAPassStateMatchesAws) {
   auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}})", R"(["Hello", "World"])");
   std::vector<std::string> types;
   for (const auto& e : r.events) types.push_back(e.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"}));
+  EXPECT_EQ(types, (std::vector<std::string>{"ExecutionStarted", "PassStateEntered", "PassStateExited",
+                                             "ExecutionSucceeded"}));
   EXPECT_EQ(r.events[1].previous_event_id, 0);  // AWS quirk
   EXPECT_EQ(r.events[2].previous_event_id, 2);
   EXPECT_EQ(r.events[3].previous_event_id, 3);
@@ -512,12 +547,14 @@ TEST(Runner, TaskHistoryUsesServiceAndLambdaEventFamilies) {
                "{}", &tasks);
   std::vector<std::string> types;
   for (const auto& e : r.events) types.push_back(e.type);
-  EXPECT_EQ(types, (std::vector<std::string>{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
-                                             "TaskSucceeded", "TaskStateExited", "TaskStateEntered",
-                                             "LambdaFunctionScheduled", "LambdaFunctionStarted",
-                                             "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"}));
-  EXPECT_EQ(r.events[2].details.dump(),
-            R"({"resourceType":"lambda","resource":"invoke","region":"us-east-1","parameters":"{\"FunctionName\":\"f\"}","timeoutInSeconds":30})");
+  EXPECT_EQ(types,
+            (std::vector<std::string>{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+                                      "TaskSucceeded", "TaskStateExited", "TaskStateEntered",
+                                      "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                                      "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"}));
+  EXPECT_EQ(
+      r.events[2].details.dump(),
+      R"({"resourceType":"lambda","resource":"invoke","region":"us-east-1","parameters":"{\"FunctionName\":\"f\"}","timeoutInSeconds":30})");
 }
 
 TEST(Runner, WaitForTaskTokenPutsATokenInTheContext) {
@@ -528,9 +565,10 @@ TEST(Runner, WaitForTaskTokenPutsATokenInTheContext) {
     EXPECT_EQ(token, r.task_token);
     return TaskResult::success(Value::string("done"));
   });
-  auto r = run(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+  auto r = run(
+      R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
       "Parameters":{"QueueUrl":"q","MessageBody":{"TaskToken.$":"$$.Task.Token"}},"End":true}}})",
-               "{}", &tasks);
+      "{}", &tasks);
   EXPECT_EQ(r.result.status, ExecutionStatus::kSucceeded);
   EXPECT_GE(token.size(), 64u);
 }
@@ -544,7 +582,8 @@ class BatchRecorder final : public TaskExecutor {
     if (n == 1) return TaskResult::failure("Custom.Flaky", "first attempt");
     return TaskResult::success(Value::integer(r.parameters.find("x")->as_int() * 10));
   }
-  void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results, const Done& done) override {
+  void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results,
+                  const Done& done) override {
     batches.push_back(requests.size());
     TaskExecutor::invoke_all(requests, results, done);
   }
@@ -555,7 +594,8 @@ class BatchRecorder final : public TaskExecutor {
 TEST(Runner, TasksStartingTogetherReachTheExecutorAsOneBatch) {
   BatchRecorder tasks;
   auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{
-      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(",
+      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+                   std::string(kLambdaArn) + R"(",
         "Retry":[{"ErrorEquals":["Custom.Flaky"],"IntervalSeconds":1}],"End":true}}},"End":true}}})",
                R"({"items":[{"x":1},{"x":2},{"x":3},{"x":4}]})", &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
@@ -568,7 +608,8 @@ TEST(Runner, TasksStartingTogetherReachTheExecutorAsOneBatch) {
 TEST(Runner, MaxConcurrencyLimitsTheBatch) {
   BatchRecorder tasks;
   auto r = run(R"({"StartAt":"M","States":{"M":{"Type":"Map","MaxConcurrency":2,"ItemProcessor":{
-      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(",
+      "StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+                   std::string(kLambdaArn) + R"(",
         "Retry":[{"ErrorEquals":["Custom.Flaky"],"IntervalSeconds":1}],"End":true}}},"End":true}}})",
                R"([{"x":1},{"x":2},{"x":3}])", &tasks);
   ASSERT_EQ(r.result.status, ExecutionStatus::kSucceeded) << r.result.cause;
@@ -587,8 +628,8 @@ TEST(Runner, RealTimeRunsCountTheTasksTime) {
       std::this_thread::sleep_for(std::chrono::milliseconds(150));
       return TaskResult::success(Value::integer(1));
     });
-    auto sm = asl::load_state_machine(
-        J(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) + R"(","End":true}}})"));
+    auto sm = asl::load_state_machine(J(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+                                        std::string(kLambdaArn) + R"(","End":true}}})"));
     ASSERT_TRUE(sm.ok());
     RunOptions opt;
     opt.tasks = &tasks;
@@ -596,8 +637,10 @@ TEST(Runner, RealTimeRunsCountTheTasksTime) {
     opt.start_time_ms = 1700000000000;
     RunResult r = run_local(**sm, opt);
     ASSERT_EQ(r.status, ExecutionStatus::kSucceeded);
-    if (real) EXPECT_GE(r.duration_ms, 150);
-    else EXPECT_EQ(r.duration_ms, 0);
+    if (real)
+      EXPECT_GE(r.duration_ms, 150);
+    else
+      EXPECT_EQ(r.duration_ms, 0);
   }
 }
 
@@ -611,7 +654,8 @@ TEST(Runner, TimedOutTaskFailsWhenItsTimeoutHasPassed) {
     return TaskResult::failure("States.Timeout", "");
   });
   auto r = run(R"({"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
-      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" + std::string(kLambdaArn) +
+      {"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+                   std::string(kLambdaArn) +
                    R"(","TimeoutSeconds":3,"End":true}}},
       {"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":5,"End":true}}}]}}})",
                "{}", &tasks);
@@ -633,10 +677,11 @@ TEST(Runner, ExecutionDeadlineBoundsTaskCalls) {
     EXPECT_EQ(r.time_left_ms, 2000);
     return TaskResult::failure("States.Timeout", "");
   });
-  auto r = run(R"({"TimeoutSeconds":2,"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
-                   std::string(kLambdaArn) + R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"S"}],"End":true},
+  auto r =
+      run(R"({"TimeoutSeconds":2,"StartAt":"T","States":{"T":{"Type":"Task","Resource":")" +
+              std::string(kLambdaArn) + R"(","Catch":[{"ErrorEquals":["States.ALL"],"Next":"S"}],"End":true},
       "S":{"Type":"Succeed"}}})",
-               "{}", &tasks);
+          "{}", &tasks);
   EXPECT_EQ(r.result.status, ExecutionStatus::kTimedOut);
   EXPECT_EQ(r.result.duration_ms, 2000);
   EXPECT_EQ(r.events.back().type, "ExecutionTimedOut");
@@ -680,11 +725,11 @@ TEST(Runner, MapHistoryPreviousIdsFollowAws) {
   std::vector<std::string> got;
   for (const auto& e : r.events) got.push_back(e.type + "<-" + std::to_string(e.previous_event_id));
   EXPECT_EQ(got, (std::vector<std::string>{
-                     "ExecutionStarted<-0", "MapStateEntered<-0", "MapStateStarted<-2", "MapIterationStarted<-3",
-                     "PassStateEntered<-4", "PassStateExited<-5", "MapIterationSucceeded<-6",
-                     "MapIterationStarted<-6", "PassStateEntered<-8", "PassStateExited<-9",
-                     "MapIterationSucceeded<-10", "MapStateSucceeded<-11", "MapStateExited<-11",
-                     "ExecutionSucceeded<-13"}));
+                     "ExecutionStarted<-0", "MapStateEntered<-0", "MapStateStarted<-2",
+                     "MapIterationStarted<-3", "PassStateEntered<-4", "PassStateExited<-5",
+                     "MapIterationSucceeded<-6", "MapIterationStarted<-6", "PassStateEntered<-8",
+                     "PassStateExited<-9", "MapIterationSucceeded<-10", "MapStateSucceeded<-11",
+                     "MapStateExited<-11", "ExecutionSucceeded<-13"}));
 }
 
 }  // namespace

@@ -14,7 +14,10 @@ class SeededEntropy final : public json::Entropy {
   explicit SeededEntropy(uint64_t seed) : state_(seed) {}
   static uint64_t seed_from(std::string_view text) {
     uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : text) { h ^= c; h *= 1099511628211ull; }
+    for (unsigned char c : text) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
     return h;
   }
   uint64_t next_u64() override {

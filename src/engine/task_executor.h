@@ -27,14 +27,14 @@
 namespace sg::engine {
 
 struct TaskRequest {
-  std::string_view resource;        // the Task's Resource ARN, as written
-  json::Value parameters;           // effective input (after InputPath/Parameters)
+  std::string_view resource;  // the Task's Resource ARN, as written
+  json::Value parameters;     // effective input (after InputPath/Parameters)
   std::string_view state_name;
   std::string_view execution_arn;
   std::optional<int64_t> timeout_seconds;    // TimeoutSeconds(Path), if set
   std::optional<int64_t> heartbeat_seconds;  // HeartbeatSeconds(Path), if set
-  std::string task_token;           // $$.Task.Token (set for .waitForTaskToken)
-  int attempt = 0;                  // 0 for the first attempt, then 1, 2, ... per retry
+  std::string task_token;                    // $$.Task.Token (set for .waitForTaskToken)
+  int attempt = 0;                           // 0 for the first attempt, then 1, 2, ... per retry
   // Time left before the execution's TimeoutSeconds (0: no execution timeout). An executor
   // stops the call by then, as it does for timeout_seconds, and reports States.Timeout.
   int64_t time_left_ms = 0;
@@ -46,14 +46,22 @@ struct TaskRequest {
 
 struct TaskResult {
   bool ok = true;
-  json::Value output;   // when ok
-  std::string error;    // when !ok: the error name Retry/Catch match on
-  std::string cause;    // when !ok
+  json::Value output;     // when ok
+  std::string error;      // when !ok: the error name Retry/Catch match on
+  std::string cause;      // when !ok
   bool has_error = true;  // false when a failure carries no error name (SendTaskFailure without one)
 
-  static TaskResult success(json::Value v) { TaskResult r; r.output = std::move(v); return r; }
+  static TaskResult success(json::Value v) {
+    TaskResult r;
+    r.output = std::move(v);
+    return r;
+  }
   static TaskResult failure(std::string error, std::string cause) {
-    TaskResult r; r.ok = false; r.error = std::move(error); r.cause = std::move(cause); return r;
+    TaskResult r;
+    r.ok = false;
+    r.error = std::move(error);
+    r.cause = std::move(cause);
+    return r;
   }
 };
 
@@ -65,7 +73,8 @@ class TaskExecutor {
   // done(i) is called (from any thread, one call at a time) as soon as results[i] is
   // final, so the runner can act on it while the other calls run; it may be empty.
   using Done = std::function<void(size_t)>;
-  virtual void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results, const Done& done) {
+  virtual void invoke_all(std::span<const TaskRequest> requests, std::span<TaskResult> results,
+                          const Done& done) {
     for (size_t i = 0; i < requests.size(); ++i) {
       results[i] = requests[i].is_withdrawn() ? withdrawn_result() : invoke(requests[i]);
       if (done) done(i);

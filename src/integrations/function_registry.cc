@@ -3,7 +3,6 @@
 #include <curl/curl.h>
 
 #include <cstdlib>
-
 #include <set>
 #include <tuple>
 
@@ -104,7 +103,8 @@ Result<FunctionRegistry> FunctionRegistry::from_entries(std::vector<FunctionSpec
                      where(e) + ": function '" + e.key + "' has a URL without a host: '" + e.target + "'"};
       }
       if (!valid_url(e.target)) {
-        return Error{kSpecError, where(e) + ": function '" + e.key + "' has an invalid URL: '" + e.target + "'"};
+        return Error{kSpecError,
+                     where(e) + ": function '" + e.key + "' has an invalid URL: '" + e.target + "'"};
       }
     }
     if (e.timeout_seconds && *e.timeout_seconds <= 0) {

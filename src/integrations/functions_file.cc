@@ -10,9 +10,8 @@
 #include <set>
 #include <sstream>
 
-#include "integrations/function_registry.h"
-
 #include "common/read_file.h"
+#include "integrations/function_registry.h"
 
 namespace sg::integrations {
 

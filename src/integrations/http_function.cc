@@ -20,7 +20,6 @@ void global_init() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-
 size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
   auto* ex = static_cast<Exchange*>(user);
   size_t n = size * nmemb;
@@ -188,9 +187,10 @@ FunctionOutcome HttpFunction::call(const FunctionCall& call) {
   if (call.withdrawn) {  // libcurl asks about once a second whether to go on
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, call.withdrawn);
-    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-      return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
-    });
+    curl_easy_setopt(
+        h, CURLOPT_XFERINFOFUNCTION, +[](void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+          return static_cast<const std::atomic<bool>*>(flag)->load() ? 1 : 0;
+        });
   }
   CURLcode rc = curl_easy_perform(h);
   curl_easy_setopt(h, CURLOPT_NOPROGRESS, 1L);

@@ -46,7 +46,7 @@ struct HttpExchange {
   std::string body;
   bool function_error = false;  // header X-Amz-Function-Error seen
   bool too_large = false;
-  char errbuf[256];             // CURL_ERROR_SIZE
+  char errbuf[256];  // CURL_ERROR_SIZE
 };
 }  // namespace detail
 
@@ -87,9 +87,9 @@ class HttpFunction final : public LocalFunction {
   std::string who_;
   curl_slist* headers_ = nullptr;
   mutable std::mutex mu_;
-  std::vector<CURL*> idle_;  // guarded by mu_
-  size_t created_ = 0;       // guarded by mu_
-  mutable std::mutex pipeline_mu_;       // held by the call_all() using pipeline_
+  std::vector<CURL*> idle_;               // guarded by mu_
+  size_t created_ = 0;                    // guarded by mu_
+  mutable std::mutex pipeline_mu_;        // held by the call_all() using pipeline_
   std::optional<HttpPipeline> pipeline_;  // plain-http URLs only
 };
 

@@ -23,12 +23,13 @@ namespace {
 // Requests waiting on one connection: enough to amortise system calls, few enough that a
 // connection the server drops fails only a handful of calls.
 constexpr size_t kMaxDepth = 8;
-constexpr size_t kMaxIdle = 16;         // connections kept between batches
+constexpr size_t kMaxIdle = 16;  // connections kept between batches
 constexpr int kConnectTimeoutMs = 10000;
-constexpr int kWithdrawCheckMs = 50;    // how often waiting calls look at their flags
+constexpr int kWithdrawCheckMs = 50;  // how often waiting calls look at their flags
 
 int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -41,12 +42,12 @@ bool still_usable(int fd) {
 
 struct Conn {
   int fd = -1;
-  bool proven = false;     // the server keeps connections alive
-  bool pooled = false;     // taken from the idle pool
-  bool answered = false;   // a response arrived in this batch
-  bool lone = false;       // carries a request with a timeout
+  bool proven = false;    // the server keeps connections alive
+  bool pooled = false;    // taken from the idle pool
+  bool answered = false;  // a response arrived in this batch
+  bool lone = false;      // carries a request with a timeout
   bool dead = false;
-  int64_t deadline = 0;    // lone: when the request times out
+  int64_t deadline = 0;  // lone: when the request times out
   std::string out;
   size_t out_off = 0;
   std::string in;
@@ -63,7 +64,8 @@ std::optional<HttpPipeline> HttpPipeline::for_url(std::string_view url, size_t m
   if (!u) return std::nullopt;
   std::string text(url);
   std::optional<HttpPipeline> result;
-  char *scheme = nullptr, *host = nullptr, *port = nullptr, *path = nullptr, *query = nullptr, *user = nullptr;
+  char *scheme = nullptr, *host = nullptr, *port = nullptr, *path = nullptr, *query = nullptr,
+       *user = nullptr;
   if (curl_url_set(u, CURLUPART_URL, text.c_str(), 0) == CURLUE_OK &&
       curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK && std::strcmp(scheme, "http") == 0 &&
       curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_NO_USER &&
@@ -89,13 +91,20 @@ std::optional<HttpPipeline> HttpPipeline::for_url(std::string_view url, size_t m
   return result;
 }
 
-HttpPipeline::HttpPipeline(std::string host, std::string port, std::string head_prefix, size_t max_response_bytes)
-    : host_(std::move(host)), port_(std::move(port)), head_prefix_(std::move(head_prefix)),
+HttpPipeline::HttpPipeline(std::string host, std::string port, std::string head_prefix,
+                           size_t max_response_bytes)
+    : host_(std::move(host)),
+      port_(std::move(port)),
+      head_prefix_(std::move(head_prefix)),
       max_response_bytes_(max_response_bytes) {}
 
 HttpPipeline::HttpPipeline(HttpPipeline&& o) noexcept
-    : host_(std::move(o.host_)), port_(std::move(o.port_)), head_prefix_(std::move(o.head_prefix_)),
-      max_response_bytes_(o.max_response_bytes_), idle_(std::move(o.idle_)), opened_(o.opened_) {
+    : host_(std::move(o.host_)),
+      port_(std::move(o.port_)),
+      head_prefix_(std::move(o.head_prefix_)),
+      max_response_bytes_(o.max_response_bytes_),
+      idle_(std::move(o.idle_)),
+      opened_(o.opened_) {
   o.idle_.clear();
 }
 
@@ -142,13 +151,16 @@ int HttpPipeline::connect_one(std::string& error) {
     fd = s;
   }
   freeaddrinfo(found);
-  if (fd >= 0) ++opened_;
-  else if (error.empty()) error = "Failed to connect to " + host_ + " port " + port_;
+  if (fd >= 0)
+    ++opened_;
+  else if (error.empty())
+    error = "Failed to connect to " + host_ + " port " + port_;
   return fd;
 }
 
-void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::span<PipelinedResponse> responses,
-                            size_t max_connections, const std::function<void(size_t)>& done) {
+void HttpPipeline::post_all(std::span<const PipelinedRequest> requests,
+                            std::span<PipelinedResponse> responses, size_t max_connections,
+                            const std::function<void(size_t)>& done) {
   if (max_connections == 0) max_connections = 1;
   std::deque<size_t> pending;
   for (size_t i = 0; i < requests.size(); ++i) pending.push_back(i);
@@ -404,8 +416,8 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests, std::spa
           } else {
             bool stale = c.pooled && !c.answered && !c.parser.started();
             kill(c);
-            if (!(stale && requeue(c, false))) fail_waiting(c, c.parser.failed() ? c.parser.error()
-                                                                           : "the connection closed");
+            if (!(stale && requeue(c, false)))
+              fail_waiting(c, c.parser.failed() ? c.parser.error() : "the connection closed");
           }
         }
         if (!c.dead && c.parser.failed()) {

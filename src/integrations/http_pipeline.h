@@ -23,8 +23,8 @@
 
 #include <atomic>
 #include <cstddef>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,7 +75,7 @@ class HttpPipeline {
   std::string port_;
   std::string head_prefix_;  // "POST /path HTTP/1.1\r\nHost: ...\r\n...Content-Length: "
   size_t max_response_bytes_;
-  std::vector<int> idle_;    // proven keep-alive connections
+  std::vector<int> idle_;  // proven keep-alive connections
   size_t opened_ = 0;
 };
 

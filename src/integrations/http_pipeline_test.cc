@@ -126,8 +126,8 @@ TEST(HttpPipeline, ChunkedAnswers) {
     char a[16], b[16];
     std::snprintf(a, sizeof a, "%zx", half.size());
     std::snprintf(b, sizeof b, "%zx", rest.size());
-    resp.raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(a) + "\r\n" + half + "\r\n" +
-               b + "\r\n" + rest + "\r\n0\r\n\r\n";
+    resp.raw = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + std::string(a) + "\r\n" + half +
+               "\r\n" + b + "\r\n" + rest + "\r\n0\r\n\r\n";
     return resp;
   });
   auto p = HttpPipeline::for_url(server.url(), 1 << 20);

@@ -43,9 +43,7 @@ std::string_view last_token(std::string_view value) {
 
 }  // namespace
 
-void HttpResponseParser::reset() {
-  *this = HttpResponseParser(max_body_);
-}
+void HttpResponseParser::reset() { *this = HttpResponseParser(max_body_); }
 
 void HttpResponseParser::fail(std::string message) {
   state_ = State::kFailed;
@@ -95,20 +93,29 @@ size_t HttpResponseParser::feed(std::string_view data) {
           line_.clear();
         }
         switch (state_) {
-          case State::kStatusLine: on_status_line(line); break;
-          case State::kHeaders:
-            if (line.empty()) on_headers_end();
-            else on_header(line);
+          case State::kStatusLine:
+            on_status_line(line);
             break;
-          case State::kChunkSize: on_chunk_size(line); break;
+          case State::kHeaders:
+            if (line.empty())
+              on_headers_end();
+            else
+              on_header(line);
+            break;
+          case State::kChunkSize:
+            on_chunk_size(line);
+            break;
           case State::kChunkDataEnd:
-            if (!line.empty()) fail("malformed chunked body: missing CRLF after chunk data");
-            else state_ = State::kChunkSize;
+            if (!line.empty())
+              fail("malformed chunked body: missing CRLF after chunk data");
+            else
+              state_ = State::kChunkSize;
             break;
           case State::kTrailers:
             if (line.empty()) state_ = State::kDone;
             break;
-          default: break;
+          default:
+            break;
         }
         break;
       }
@@ -127,7 +134,8 @@ size_t HttpResponseParser::feed(std::string_view data) {
         break;
       }
       case State::kDone:
-      case State::kFailed: break;
+      case State::kFailed:
+        break;
     }
   }
   return pos;

@@ -48,8 +48,18 @@ class HttpResponseParser {
   std::string& body() { return body_; }
 
  private:
-  enum class State { kStatusLine, kHeaders, kBody, kChunkSize, kChunkData, kChunkDataEnd, kTrailers, kUntilClose,
-                     kDone, kFailed };
+  enum class State {
+    kStatusLine,
+    kHeaders,
+    kBody,
+    kChunkSize,
+    kChunkData,
+    kChunkDataEnd,
+    kTrailers,
+    kUntilClose,
+    kDone,
+    kFailed
+  };
   bool take_line(std::string_view data, size_t& pos, std::string_view& line);
   void on_status_line(std::string_view line);
   void on_header(std::string_view line);
@@ -72,7 +82,7 @@ class HttpResponseParser {
   bool chunked_ = false;
   bool other_coding_ = false;
   bool has_length_ = false;
-  uint64_t length_ = 0;     // Content-Length, or the current chunk's remaining size
+  uint64_t length_ = 0;  // Content-Length, or the current chunk's remaining size
   std::string body_;
 };
 

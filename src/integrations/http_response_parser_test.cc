@@ -18,7 +18,8 @@ struct Parsed {
 };
 
 // Parses every complete response in `wire`, feeding it `step` bytes at a time.
-std::vector<Parsed> parse_all(std::string_view wire, size_t step, bool eof = false, std::string* error = nullptr) {
+std::vector<Parsed> parse_all(std::string_view wire, size_t step, bool eof = false,
+                              std::string* error = nullptr) {
   HttpResponseParser p(1 << 20);
   std::vector<Parsed> out;
   std::string pending;
@@ -45,7 +46,8 @@ std::vector<Parsed> parse_all(std::string_view wire, size_t step, bool eof = fal
 }
 
 TEST(HttpResponseParser, ContentLengthBodyInOneOrManyPieces) {
-  std::string wire = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
+  std::string wire =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"a\":1}";
   for (size_t step : {wire.size(), size_t{1}, size_t{5}}) {
     auto r = parse_all(wire, step);
     ASSERT_EQ(r.size(), 1u) << step;
@@ -100,23 +102,28 @@ TEST(HttpResponseParser, NoContentHasNoBodyEvenWithALength) {
 }
 
 TEST(HttpResponseParser, KeepAliveRules) {
-  EXPECT_FALSE(parse_all("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 100)[0].keep_alive);
+  EXPECT_FALSE(
+      parse_all("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", 100)[0].keep_alive);
   EXPECT_FALSE(parse_all("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 100)[0].keep_alive);
-  EXPECT_TRUE(parse_all("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", 100)[0].keep_alive);
-  EXPECT_TRUE(parse_all("HTTP/1.1 200 OK\r\nConnection: upgrade, keep-alive\r\nContent-Length: 0\r\n\r\n", 100)[0]
-                  .keep_alive);
+  EXPECT_TRUE(
+      parse_all("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", 100)[0].keep_alive);
+  EXPECT_TRUE(
+      parse_all("HTTP/1.1 200 OK\r\nConnection: upgrade, keep-alive\r\nContent-Length: 0\r\n\r\n", 100)[0]
+          .keep_alive);
 }
 
 TEST(HttpResponseParser, BodyWithoutLengthRunsToTheClose) {
   std::string error;
-  auto r = parse_all("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"late\":true}", 4, true, &error);
+  auto r =
+      parse_all("HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{\"late\":true}", 4, true, &error);
   ASSERT_EQ(r.size(), 1u) << error;
   EXPECT_EQ(r[0].body, "{\"late\":true}");
   EXPECT_FALSE(r[0].keep_alive);
 }
 
 TEST(HttpResponseParser, FunctionErrorHeaderIsReported) {
-  auto r = parse_all("HTTP/1.1 200 OK\r\nx-amz-function-error: Unhandled\r\nContent-Length: 2\r\n\r\n{}", 100);
+  auto r =
+      parse_all("HTTP/1.1 200 OK\r\nx-amz-function-error: Unhandled\r\nContent-Length: 2\r\n\r\n{}", 100);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_TRUE(r[0].function_error);
 }

@@ -1,13 +1,11 @@
 #include "integrations/lambda_executor.h"
 
-#include "common/parallel_for.h"
-
-#include <mutex>
-
 #include <array>
 #include <chrono>
 #include <exception>
+#include <mutex>
 
+#include "common/parallel_for.h"
 #include "integrations/command_function.h"
 #include "integrations/http_function.h"
 #include "integrations/lambda_response.h"
@@ -137,8 +135,8 @@ void LambdaExecutor::invoke_all(std::span<const TaskRequest> requests, std::span
     try {
       prepared[i] = requests[i].is_withdrawn() ? answered(withdrawn_result()) : prepare(requests[i]);
     } catch (const std::exception& e) {
-      prepared[i].result = TaskResult::failure("Lambda.ServiceException",
-                                                std::string("stepguard could not invoke the function: ") + e.what());
+      prepared[i].result = TaskResult::failure(
+          "Lambda.ServiceException", std::string("stepguard could not invoke the function: ") + e.what());
     }
   }
   // Answered already: report first. Then group the calls per function, in request order.
@@ -186,13 +184,13 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare(const TaskRequest& request)
       return prepare_invoke(request);
     case LambdaResourceKind::kInvokeWaitForTaskToken:
       if (options_.invoke_callback_tasks) return prepare_invoke(request);
-      return answered(TaskResult::failure("States.Runtime", options_.host + " cannot run resource '" +
-                                                            std::string(request.resource) +
-                                                            "': a .waitForTaskToken task completes only when "
-                                                            "SendTaskSuccess or SendTaskFailure is called with "
-                                                            "its task token, which needs the stepguard server; "
-                                                            "use 'arn:aws:states:::lambda:invoke' to take the "
-                                                            "function's own result instead"));
+      return answered(TaskResult::failure(
+          "States.Runtime", options_.host + " cannot run resource '" + std::string(request.resource) +
+                                "': a .waitForTaskToken task completes only when "
+                                "SendTaskSuccess or SendTaskFailure is called with "
+                                "its task token, which needs the stepguard server; "
+                                "use 'arn:aws:states:::lambda:invoke' to take the "
+                                "function's own result instead"));
     case LambdaResourceKind::kOther:
       break;
   }
@@ -208,7 +206,8 @@ LambdaExecutor::PreparedCall LambdaExecutor::answered(TaskResult r) {
 TaskResult LambdaExecutor::no_integration(std::string_view resource) const {
   return TaskResult::failure("States.Runtime", options_.host + " has no integration for resource '" +
                                                    std::string(resource) +
-                                                   "': only Lambda functions run here, each configured as a local function (--function NAME=COMMAND or NAME=URL)");
+                                                   "': only Lambda functions run here, each configured as a "
+                                                   "local function (--function NAME=COMMAND or NAME=URL)");
 }
 
 TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& request_id) const {
@@ -234,7 +233,8 @@ TaskResult LambdaExecutor::not_found(const FunctionRef& ref, const std::string& 
   return TaskResult::failure("Lambda.ResourceNotFoundException", std::move(cause));
 }
 
-void LambdaExecutor::set_call(PreparedCall& p, size_t index, std::string event, const TaskRequest& request) const {
+void LambdaExecutor::set_call(PreparedCall& p, size_t index, std::string event,
+                              const TaskRequest& request) const {
   // The call stops at the first of: the entry's timeout, the Task's TimeoutSeconds, the
   // execution's deadline.
   const FunctionSpec& spec = registry_.entries()[index];
@@ -265,22 +265,22 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_function_arn(const TaskRequ
 LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& request) {
   const Value& params = request.parameters;
   if (!params.is_object()) {
-    return answered(TaskResult::failure("States.Runtime", "The parameters of resource '" +
-                                                          std::string(request.resource) +
-                                                          "' must be an object with a FunctionName, got " +
-                                                          std::string(json::type_name(params.type()))));
+    return answered(
+        TaskResult::failure("States.Runtime", "The parameters of resource '" + std::string(request.resource) +
+                                                  "' must be an object with a FunctionName, got " +
+                                                  std::string(json::type_name(params.type()))));
   }
   const Value* fn = params.find("FunctionName");
   if (!fn) {
     return answered(TaskResult::failure("States.Runtime",
-                                    "The field 'FunctionName' is required but was missing from the "
-                                    "parameters of resource '" +
-                                        std::string(request.resource) + "'"));
+                                        "The field 'FunctionName' is required but was missing from the "
+                                        "parameters of resource '" +
+                                            std::string(request.resource) + "'"));
   }
   if (!fn->is_string()) {
-    return answered(TaskResult::failure("States.Runtime",
-                                    "The field 'FunctionName' of resource '" + std::string(request.resource) +
-                                        "' must be a string, got " + std::string(json::type_name(fn->type()))));
+    return answered(TaskResult::failure(
+        "States.Runtime", "The field 'FunctionName' of resource '" + std::string(request.resource) +
+                              "' must be a string, got " + std::string(json::type_name(fn->type()))));
   }
   std::string id = request_id();
   std::string_view fn_text = fn->as_string();
@@ -292,8 +292,8 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
   }
   if (const Value* q = params.find("Qualifier"); q && !q->is_null()) {
     if (!q->is_string()) {
-      return answered(validation_error(q->dump(), "qualifier",
-                                   "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
+      return answered(validation_error(
+          q->dump(), "qualifier", "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
     }
     std::string_view qualifier = q->as_string();
     if (!qualifier.empty()) {
@@ -301,14 +301,15 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
       auto check = parse_function_ref(probe);
       if (!check || check->qualifier != qualifier) {
         return answered(validation_error(qualifier, "qualifier",
-                                     "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)", id));
+                                         "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)",
+                                         id));
       }
       if (!ref->qualifier.empty() && ref->qualifier != qualifier) {
-        return answered(TaskResult::failure(
-            "Lambda.InvalidParameterValueException",
-            "The derived qualifier from the function name does not match the specified "
-            "qualifier." +
-                sdk_details(400, "InvalidParameterValueException", id)));
+        return answered(
+            TaskResult::failure("Lambda.InvalidParameterValueException",
+                                "The derived qualifier from the function name does not match the specified "
+                                "qualifier." +
+                                    sdk_details(400, "InvalidParameterValueException", id)));
       }
       ref->qualifier = qualifier;
     }
@@ -322,7 +323,8 @@ LambdaExecutor::PreparedCall LambdaExecutor::prepare_invoke(const TaskRequest& r
       status = 204;
     } else if (type != "RequestResponse") {
       return answered(validation_error(t->is_string() ? std::string(type) : t->dump(), "invocationType",
-                                   "Member must satisfy enum value set: [Event, RequestResponse, DryRun]", id));
+                                       "Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+                                       id));
     }
   }
   auto index = registry_.resolve(*ref, options_.region, options_.account);

@@ -21,7 +21,8 @@
 //   that wait for the token themselves: then the function is invoked as for lambda:invoke
 //   and the response is returned).
 // - Anything else: error "States.Runtime", cause
-//   "<host> has no integration for resource '<resource>': only Lambda functions run here, each configured as a local function (--function NAME=COMMAND or NAME=URL)".
+//   "<host> has no integration for resource '<resource>': only Lambda functions run here, each configured as
+//   a local function (--function NAME=COMMAND or NAME=URL)".
 //
 // Errors
 // - Function outcomes as described in local_function.h / command_function.h /
@@ -38,9 +39,9 @@
 // TimeoutSeconds; none when neither is set.
 //
 // invoke() never throws. invoke_all() runs a batch concurrently (max_concurrent_calls), so
-// local functions must tolerate concurrent calls, as Lambda functions do. Thread-safe: the registry and functions are immutable after
-// construction (HTTP handle pools lock internally); now_ms/new_request_id, when given,
-// must be thread-safe too.
+// local functions must tolerate concurrent calls, as Lambda functions do. Thread-safe: the registry and
+// functions are immutable after construction (HTTP handle pools lock internally); now_ms/new_request_id, when
+// given, must be thread-safe too.
 #pragma once
 
 #include <cstdint>
@@ -94,8 +95,8 @@ class LambdaExecutor final : public engine::TaskExecutor {
   struct PreparedCall {
     enum class Shape { kBare, kInvoke, kInvokeEvent };
     std::optional<engine::TaskResult> result;
-    size_t function = 0;          // index into functions_
-    std::string event;            // the payload sent
+    size_t function = 0;  // index into functions_
+    std::string event;    // the payload sent
     std::string request_id;
     int64_t timeout_ms = 0;
     Shape shape = Shape::kBare;

@@ -5,8 +5,8 @@
 
 #include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <fstream>
+#include <mutex>
 
 #include "integrations/lambda_response.h"
 #include "integrations/test_http_server.h"
@@ -351,7 +351,8 @@ TEST(LambdaExecutor, HttpFunctionsThroughBothForms) {
 TEST(LambdaExecutor, BatchResultsMatchTheirRequests) {
   TestHttpServer server([](const HttpRequest& r) {
     if (r.body.find("\"fail\":true") != std::string::npos) {
-      return HttpResponse{200, R"({"errorType":"Custom.Odd","errorMessage":"odd"})", {{"X-Amz-Function-Error", "Unhandled"}}};
+      return HttpResponse{
+          200, R"({"errorType":"Custom.Odd","errorMessage":"odd"})", {{"X-Amz-Function-Error", "Unhandled"}}};
     }
     return HttpResponse{200, R"({"got":)" + r.body + "}"};
   });
@@ -386,8 +387,10 @@ TEST(LambdaExecutor, BatchResultsMatchTheirRequests) {
     }
     ASSERT_TRUE(r.ok) << i << " " << r.cause;
     std::string got = R"({"got":{"i":)" + std::to_string(i) + "}}";
-    if (i % 2 == 0) EXPECT_EQ(r.output.dump(), got);
-    else EXPECT_EQ(r.output.find("Payload")->dump(), got);
+    if (i % 2 == 0)
+      EXPECT_EQ(r.output.dump(), got);
+    else
+      EXPECT_EQ(r.output.find("Payload")->dump(), got);
   }
   EXPECT_EQ(results[200].error, "Lambda.ResourceNotFoundException");
   EXPECT_EQ(server.requests(), 200);
@@ -413,7 +416,8 @@ TEST(LambdaExecutor, BatchCallsRunConcurrently) {
   // The command waits (up to 10 s) until both processes have announced themselves.
   std::string wait_for_two = "sh -c 'touch " + dir.string() + "/$$; i=0; while [ $(ls " + dir.string() +
                              " | wc -l) -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
-                             "echo \"{\\\"seen\\\":$(ls " + dir.string() + " | wc -l)}\"'";
+                             "echo \"{\\\"seen\\\":$(ls " +
+                             dir.string() + " | wc -l)}\"'";
   auto ex = executor({"http=" + server.url(), "cmd=" + wait_for_two});
   for (const std::string name : {"http", "cmd"}) {
     std::string resource = std::string(kArn) + name;

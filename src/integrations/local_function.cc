@@ -1,8 +1,8 @@
 #include "integrations/local_function.h"
 
-#include "common/parallel_for.h"
-
 #include <mutex>
+
+#include "common/parallel_for.h"
 #include "json/parse.h"
 
 namespace sg::integrations {

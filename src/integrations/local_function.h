@@ -74,8 +74,8 @@ class LocalFunction {
   // and returns when all are done. Withdrawn calls are skipped or stopped. The default runs
   // call() on up to `width` threads.
   using Done = std::function<void(size_t)>;
-  virtual void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width,
-                        const Done& done);
+  virtual void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,
+                        size_t width, const Done& done);
 };
 
 // Applies the outcome rules above to a payload the function returned. `who` names the

@@ -29,9 +29,9 @@ struct SubprocessSpec {
   char* const* envp = nullptr;              // null-terminated; null: the caller's environment
   const char* working_directory = nullptr;  // null: inherit
   std::string_view input;
-  int64_t timeout_ms = 0;        // 0: none
-  size_t max_output = SIZE_MAX;  // stdout beyond this kills the child
-  size_t stderr_tail = 4096;     // bytes of stderr kept (the last ones)
+  int64_t timeout_ms = 0;                        // 0: none
+  size_t max_output = SIZE_MAX;                  // stdout beyond this kills the child
+  size_t stderr_tail = 4096;                     // bytes of stderr kept (the last ones)
   const std::atomic<bool>* withdrawn = nullptr;  // becomes true: kill the child
 };
 

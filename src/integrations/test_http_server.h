@@ -57,8 +57,8 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Length
   bool close = false;                                        // close the connection after this response
-  std::string raw;     // when set: sent as-is instead of the fields above (chunked, HTTP/1.0, ...)
-  bool drop = false;   // close the connection without answering
+  std::string raw;    // when set: sent as-is instead of the fields above (chunked, HTTP/1.0, ...)
+  bool drop = false;  // close the connection without answering
 };
 
 class TestHttpServer {

@@ -282,7 +282,6 @@ const FnSpec* find_spec(std::string_view name) {
   return nullptr;
 }
 
-
 bool type_matches(ArgType t, const Value& v) {
   switch (t) {
     case T::kAny:

@@ -179,8 +179,8 @@ Result<Value> JsonPath::assign(const Value& root, Value value) const {
       int64_t len = static_cast<int64_t>(cur.size());
       int64_t k = st.indexes[0] < 0 ? len + st.indexes[0] : st.indexes[0];
       if (k < 0 || k >= len) {
-        return match_failure("The index " + idx() + " is outside the array at " + path_detail::eval_path(c, i) +
-                             " (length " + std::to_string(len) + ")");
+        return match_failure("The index " + idx() + " is outside the array at " +
+                             path_detail::eval_path(c, i) + " (length " + std::to_string(len) + ")");
       }
       parents[i] = cur;
       positions[i] = static_cast<size_t>(k);

@@ -13,9 +13,9 @@ namespace sg::json::path_detail {
 
 namespace {
 
-constexpr int kMaxGroupDepth = 64;    // nested '(' and '!' inside one filter
-constexpr int kMaxLiteralDepth = 64;  // nested [] / {} in JSON literals
-constexpr int kMaxRegexGroups = 64;   // nested groups in a regex (std::regex recurses)
+constexpr int kMaxGroupDepth = 64;        // nested '(' and '!' inside one filter
+constexpr int kMaxLiteralDepth = 64;      // nested [] / {} in JSON literals
+constexpr int kMaxRegexGroups = 64;       // nested groups in a regex (std::regex recurses)
 constexpr size_t kMaxRegexLength = 4096;  // std::regex's compiler recurses once per term
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }

@@ -3,12 +3,12 @@
 // yaml-cpp.
 #include "json/parse.h"
 
+#include <simdjson.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
 #include <cmath>
 #include <nlohmann/json.hpp>
-#include <simdjson.h>
 #include <unordered_set>
 
 namespace sg::json {
@@ -21,11 +21,17 @@ Value build_object_dedup(std::vector<Member> members) {
   if (members.size() <= 16) {
     for (size_t i = 1; i < members.size() && !dup; ++i)
       for (size_t j = 0; j < i; ++j)
-        if (members[i].name() == members[j].name()) { dup = true; break; }
+        if (members[i].name() == members[j].name()) {
+          dup = true;
+          break;
+        }
   } else {
     std::unordered_set<std::string_view> seen;
     for (const Member& m : members)
-      if (!seen.insert(m.name()).second) { dup = true; break; }
+      if (!seen.insert(m.name()).second) {
+        dup = true;
+        break;
+      }
   }
   if (!dup) return Value::object(std::move(members));
   ObjectBuilder b(members.size());
@@ -50,28 +56,39 @@ Value from_simdjson(simdjson::dom::element e) {
       for (auto field : o) members.push_back(Member{Value::string(field.key), from_simdjson(field.value)});
       return build_object_dedup(std::move(members));
     }
-    case element_type::INT64: return Value::integer(e.get_int64().value_unsafe());
-    case element_type::UINT64: return Value::number(static_cast<double>(e.get_uint64().value_unsafe()));
-    case element_type::DOUBLE: return Value::number(e.get_double().value_unsafe());
-    case element_type::STRING: return Value::string(e.get_string().value_unsafe());
-    case element_type::BOOL: return Value::boolean(e.get_bool().value_unsafe());
-    case element_type::NULL_VALUE: return Value();
+    case element_type::INT64:
+      return Value::integer(e.get_int64().value_unsafe());
+    case element_type::UINT64:
+      return Value::number(static_cast<double>(e.get_uint64().value_unsafe()));
+    case element_type::DOUBLE:
+      return Value::number(e.get_double().value_unsafe());
+    case element_type::STRING:
+      return Value::string(e.get_string().value_unsafe());
+    case element_type::BOOL:
+      return Value::boolean(e.get_bool().value_unsafe());
+    case element_type::NULL_VALUE:
+      return Value();
   }
   return Value();
 }
 
 Value from_nlohmann(const nlohmann::ordered_json& j) {
   switch (j.type()) {
-    case nlohmann::json::value_t::null: return Value();
-    case nlohmann::json::value_t::boolean: return Value::boolean(j.get<bool>());
-    case nlohmann::json::value_t::number_integer: return Value::integer(j.get<int64_t>());
+    case nlohmann::json::value_t::null:
+      return Value();
+    case nlohmann::json::value_t::boolean:
+      return Value::boolean(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value::integer(j.get<int64_t>());
     case nlohmann::json::value_t::number_unsigned: {
       uint64_t u = j.get<uint64_t>();
       if (u <= static_cast<uint64_t>(INT64_MAX)) return Value::integer(static_cast<int64_t>(u));
       return Value::number(static_cast<double>(u));
     }
-    case nlohmann::json::value_t::number_float: return Value::number(j.get<double>());
-    case nlohmann::json::value_t::string: return Value::string(j.get_ref<const std::string&>());
+    case nlohmann::json::value_t::number_float:
+      return Value::number(j.get<double>());
+    case nlohmann::json::value_t::string:
+      return Value::string(j.get_ref<const std::string&>());
     case nlohmann::json::value_t::array: {
       std::vector<Value> items;
       items.reserve(j.size());
@@ -85,7 +102,8 @@ Value from_nlohmann(const nlohmann::ordered_json& j) {
         members.push_back(Member{Value::string(it.key()), from_nlohmann(it.value())});
       return build_object_dedup(std::move(members));
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
@@ -96,7 +114,12 @@ Error describe_error(std::string_view text, size_t byte, ParseErrorPosition* whe
   // nlohmann reports the position after the offending character; step back onto it.
   size_t at = pos > 0 ? pos - 1 : 0;
   for (size_t i = 0; i < at && i < text.size(); ++i) {
-    if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
   }
   // Skip whitespace nlohmann consumed before the failure so the column names a token.
   std::string msg;
@@ -123,9 +146,8 @@ Error describe_error(std::string_view text, size_t byte, ParseErrorPosition* whe
     }
   }
   if (where) *where = {line, col};
-  return Error{"INVALID_JSON",
-               msg + "\n at [Source: (String); line: " + std::to_string(line) + ", column: " +
-                   std::to_string(col) + "]"};
+  return Error{"INVALID_JSON", msg + "\n at [Source: (String); line: " + std::to_string(line) +
+                                   ", column: " + std::to_string(col) + "]"};
 }
 
 }  // namespace
@@ -162,16 +184,27 @@ Value scalar_from_yaml(const YAML::Node& n) {
   size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   bool digits = i < s.size();
   for (size_t k = i; k < s.size(); ++k)
-    if (!std::isdigit(static_cast<unsigned char>(s[k]))) { digits = false; break; }
+    if (!std::isdigit(static_cast<unsigned char>(s[k]))) {
+      digits = false;
+      break;
+    }
   if (digits) {
-    try { return Value::integer(std::stoll(s)); } catch (...) { return Value::number(std::stod(s)); }
+    try {
+      return Value::integer(std::stoll(s));
+    } catch (...) {
+      return Value::number(std::stod(s));
+    }
   }
   bool floaty = i < s.size();
   bool seen_digit = false;
   for (size_t k = i; k < s.size(); ++k) {
     char c = s[k];
-    if (std::isdigit(static_cast<unsigned char>(c))) seen_digit = true;
-    else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') { floaty = false; break; }
+    if (std::isdigit(static_cast<unsigned char>(c)))
+      seen_digit = true;
+    else if (c != '.' && c != 'e' && c != 'E' && c != '-' && c != '+') {
+      floaty = false;
+      break;
+    }
   }
   if (floaty && seen_digit) {
     try {
@@ -197,8 +230,10 @@ Result<Value> from_yaml(const YAML::Node& n, size_t depth, size_t& budget) {
   --budget;
   switch (n.Type()) {
     case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined: return Value();
-    case YAML::NodeType::Scalar: return scalar_from_yaml(n);
+    case YAML::NodeType::Undefined:
+      return Value();
+    case YAML::NodeType::Scalar:
+      return scalar_from_yaml(n);
     case YAML::NodeType::Sequence: {
       std::vector<Value> items;
       for (const auto& x : n) {

@@ -62,7 +62,8 @@ std::optional<int64_t> parse_rfc3339(std::string_view s) {
     ++pos;
   } else if (s[pos] == '+' || s[pos] == '-') {
     int oh, om;
-    if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' || !digits(s, pos + 4, 2, &om))
+    if (!digits(s, pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':' ||
+        !digits(s, pos + 4, 2, &om))
       return std::nullopt;
     if (oh > 23 || om > 59) return std::nullopt;
     offset_min = (oh * 60 + om) * (s[pos] == '-' ? -1 : 1);
@@ -95,12 +96,26 @@ std::string format_iso8601_ms(int64_t ms) {
   // Hand-formatted: this runs for every Context object built (snprintf is 10x slower).
   std::string out(24, '0');
   auto put = [&out](size_t pos, int64_t v, int width) {
-    for (int k = width - 1; k >= 0; --k) { out[pos + static_cast<size_t>(k)] = static_cast<char>('0' + v % 10); v /= 10; }
+    for (int k = width - 1; k >= 0; --k) {
+      out[pos + static_cast<size_t>(k)] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    }
   };
   if (y < 0 || y > 9999) return std::to_string(y) + "-01-01T00:00:00.000Z";
-  put(0, y, 4); out[4] = '-'; put(5, m, 2); out[7] = '-'; put(8, d, 2); out[10] = 'T';
-  put(11, rem / 3600, 2); out[13] = ':'; put(14, rem / 60 % 60, 2); out[16] = ':'; put(17, rem % 60, 2);
-  out[19] = '.'; put(20, milli, 3); out[23] = 'Z';
+  put(0, y, 4);
+  out[4] = '-';
+  put(5, m, 2);
+  out[7] = '-';
+  put(8, d, 2);
+  out[10] = 'T';
+  put(11, rem / 3600, 2);
+  out[13] = ':';
+  put(14, rem / 60 % 60, 2);
+  out[16] = ':';
+  put(17, rem % 60, 2);
+  out[19] = '.';
+  put(20, milli, 3);
+  out[23] = 'Z';
   return out;
 }
 

@@ -2,9 +2,9 @@
 #include "json/value.h"
 
 #include <charconv>
-#include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <new>
 
@@ -34,7 +34,10 @@ constexpr size_t kIndexThreshold = 12;
 
 inline uint64_t hash_key(std::string_view s) noexcept {
   uint64_t h = 1469598103934665603ull;  // FNV-1a
-  for (unsigned char c : s) { h ^= c; h *= 1099511628211ull; }
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
   return h;
 }
 
@@ -88,10 +91,17 @@ struct ObjectNode : Node {
 void release(const Node* n) noexcept {
   if (n->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   switch (n->type) {
-    case Type::kString: delete static_cast<const StringNode*>(n); break;
-    case Type::kArray: delete static_cast<const ArrayNode*>(n); break;
-    case Type::kObject: delete static_cast<const ObjectNode*>(n); break;
-    default: break;
+    case Type::kString:
+      delete static_cast<const StringNode*>(n);
+      break;
+    case Type::kArray:
+      delete static_cast<const ArrayNode*>(n);
+      break;
+    case Type::kObject:
+      delete static_cast<const ObjectNode*>(n);
+      break;
+    default:
+      break;
   }
 }
 
@@ -103,20 +113,41 @@ using detail::StringNode;
 
 std::string_view type_name(Type t) {
   switch (t) {
-    case Type::kNull: return "null";
-    case Type::kBool: return "boolean";
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "boolean";
     case Type::kInt:
-    case Type::kDouble: return "number";
-    case Type::kString: return "string";
-    case Type::kArray: return "array";
-    case Type::kObject: return "object";
+    case Type::kDouble:
+      return "number";
+    case Type::kString:
+      return "string";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
   }
   return "unknown";
 }
 
-Value Value::boolean(bool b) noexcept { Value v; v.set_tag(Tag::kBool); v.set_payload(b); return v; }
-Value Value::integer(int64_t i) noexcept { Value v; v.set_tag(Tag::kInt); v.set_payload(i); return v; }
-Value Value::number(double d) noexcept { Value v; v.set_tag(Tag::kDouble); v.set_payload(d); return v; }
+Value Value::boolean(bool b) noexcept {
+  Value v;
+  v.set_tag(Tag::kBool);
+  v.set_payload(b);
+  return v;
+}
+Value Value::integer(int64_t i) noexcept {
+  Value v;
+  v.set_tag(Tag::kInt);
+  v.set_payload(i);
+  return v;
+}
+Value Value::number(double d) noexcept {
+  Value v;
+  v.set_tag(Tag::kDouble);
+  v.set_payload(d);
+  return v;
+}
 
 Value Value::string(std::string_view s) {
   if (s.size() <= kInlineStringMax) {
@@ -134,7 +165,9 @@ Value Value::string(std::string&& s) {
   return from_node(new StringNode(std::move(s)), Tag::kHeapString);
 }
 
-Value Value::array(std::vector<Value> items) { return from_node(new ArrayNode(std::move(items)), Tag::kArray); }
+Value Value::array(std::vector<Value> items) {
+  return from_node(new ArrayNode(std::move(items)), Tag::kArray);
+}
 
 Value Value::object(std::vector<Member> members) {
   return from_node(new ObjectNode(std::move(members)), Tag::kObject);
@@ -152,20 +185,30 @@ Value Value::empty_array() {
 
 Type Value::type() const noexcept {
   switch (tag()) {
-    case Tag::kNull: return Type::kNull;
-    case Tag::kBool: return Type::kBool;
-    case Tag::kInt: return Type::kInt;
-    case Tag::kDouble: return Type::kDouble;
+    case Tag::kNull:
+      return Type::kNull;
+    case Tag::kBool:
+      return Type::kBool;
+    case Tag::kInt:
+      return Type::kInt;
+    case Tag::kDouble:
+      return Type::kDouble;
     case Tag::kShortString:
-    case Tag::kHeapString: return Type::kString;
-    case Tag::kArray: return Type::kArray;
-    case Tag::kObject: return Type::kObject;
+    case Tag::kHeapString:
+      return Type::kString;
+    case Tag::kArray:
+      return Type::kArray;
+    case Tag::kObject:
+      return Type::kObject;
   }
   return Type::kNull;
 }
 
 bool Value::integral_value(int64_t* out) const noexcept {
-  if (tag() == Tag::kInt) { *out = as_int(); return true; }
+  if (tag() == Tag::kInt) {
+    *out = as_int();
+    return true;
+  }
   if (tag() != Tag::kDouble) return false;
   double d = as_double();
   if (!std::isfinite(d) || std::trunc(d) != d || d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
@@ -230,7 +273,6 @@ inline bool word_needs_escape(uint64_t w) noexcept {
   return ((control | zero_q | zero_b) & kHighs) != 0;
 }
 
-
 // Bytes `from`..`from+count-1` of the word kept, the others replaced by 'a' (which needs no
 // escaping).
 inline uint64_t keep_bytes(uint64_t w, size_t from, size_t count) noexcept {
@@ -260,10 +302,14 @@ size_t int_size(int64_t i) noexcept {
 
 size_t Value::measure_json_size() const noexcept {
   switch (tag()) {
-    case Tag::kNull: return 4;
-    case Tag::kBool: return as_bool() ? 4 : 5;
-    case Tag::kInt: return int_size(as_int());
-    case Tag::kDouble: return double_size(as_double());
+    case Tag::kNull:
+      return 4;
+    case Tag::kBool:
+      return as_bool() ? 4 : 5;
+    case Tag::kInt:
+      return int_size(as_int());
+    case Tag::kDouble:
+      return double_size(as_double());
     case Tag::kShortString: {
       // Characters sit in bytes 2..2+len of raw_: test them in two words, without a loop.
       size_t len = raw_[1];
@@ -272,10 +318,12 @@ size_t Value::measure_json_size() const noexcept {
       std::memcpy(&w1, raw_ + 8, 8);
       size_t in_first = len < 6 ? len : 6;
       uint64_t a = keep_bytes(w0, 2, in_first), b = keep_bytes(w1, 0, len - in_first);
-      if (!word_needs_escape(a) && !word_needs_escape(b) && !((a | b) & 0x8080808080808080ull)) return len + 2;
+      if (!word_needs_escape(a) && !word_needs_escape(b) && !((a | b) & 0x8080808080808080ull))
+        return len + 2;
       return json_string_size(as_string());
     }
-    default: break;
+    default:
+      break;
   }
   const detail::Node* n = heap();
   size_t cached = n->json_size.load(std::memory_order_relaxed);
@@ -288,9 +336,18 @@ size_t Value::measure_json_size() const noexcept {
 }
 
 void format_java_double(double d, std::string& out) {
-  if (std::isnan(d)) { out += "NaN"; return; }
-  if (std::isinf(d)) { out += d < 0 ? "-Infinity" : "Infinity"; return; }
-  if (d == 0) { out += std::signbit(d) ? "-0.0" : "0.0"; return; }
+  if (std::isnan(d)) {
+    out += "NaN";
+    return;
+  }
+  if (std::isinf(d)) {
+    out += d < 0 ? "-Infinity" : "Infinity";
+    return;
+  }
+  if (d == 0) {
+    out += std::signbit(d) ? "-0.0" : "0.0";
+    return;
+  }
   // Shortest round-trip digits and decimal exponent.
   char buf[40];
   auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
@@ -326,8 +383,10 @@ void format_java_double(double d, std::string& out) {
   } else {
     out += digits[0];
     out += '.';
-    if (digits.size() > 1) out.append(digits, 1, std::string::npos);
-    else out += '0';
+    if (digits.size() > 1)
+      out.append(digits, 1, std::string::npos);
+    else
+      out += '0';
     out += 'E';
     out += std::to_string(exp10);
   }
@@ -349,7 +408,6 @@ size_t utf8_sequence(std::string_view s, size_t i) noexcept {
 
 }  // namespace
 
-
 size_t json_string_size(std::string_view s) noexcept {
   size_t n = 2 + s.size();
   // Most text is ASCII needing no escape: skip it eight bytes at a time; from the first
@@ -366,14 +424,25 @@ size_t json_string_size(std::string_view s) noexcept {
     unsigned char c = static_cast<unsigned char>(p[i]);
     if (c >= 0x80) {
       size_t len = utf8_sequence(s, i);
-      if (len) i += len - 1;
-      else n += kReplacementCharacter.size() - 1;
+      if (len)
+        i += len - 1;
+      else
+        n += kReplacementCharacter.size() - 1;
       continue;
     }
     if (!needs_escape(c)) continue;
     switch (c) {
-      case '"': case '\\': case '\b': case '\f': case '\n': case '\r': case '\t': n += 1; break;
-      default: n += 5;
+      case '"':
+      case '\\':
+      case '\b':
+      case '\f':
+      case '\n':
+      case '\r':
+      case '\t':
+        n += 1;
+        break;
+      default:
+        n += 5;
     }
   }
   return n;
@@ -401,13 +470,27 @@ void append_json_string(std::string_view s, std::string& out) {
     out.append(s.data() + start, i - start);
     start = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out += kHex[c >> 4];
@@ -420,17 +503,25 @@ void append_json_string(std::string_view s, std::string& out) {
 
 void Value::dump_to(std::string& out) const {
   switch (tag()) {
-    case Tag::kNull: out += "null"; return;
-    case Tag::kBool: out += as_bool() ? "true" : "false"; return;
+    case Tag::kNull:
+      out += "null";
+      return;
+    case Tag::kBool:
+      out += as_bool() ? "true" : "false";
+      return;
     case Tag::kInt: {
       char buf[24];
       auto r = std::to_chars(buf, buf + sizeof buf, as_int());
       out.append(buf, r.ptr);
       return;
     }
-    case Tag::kDouble: format_java_double(as_double(), out); return;
+    case Tag::kDouble:
+      format_java_double(as_double(), out);
+      return;
     case Tag::kShortString:
-    case Tag::kHeapString: append_json_string(as_string(), out); return;
+    case Tag::kHeapString:
+      append_json_string(as_string(), out);
+      return;
     case Tag::kArray: {
       out += '[';
       bool first = true;
@@ -468,7 +559,10 @@ std::string Value::dump() const {
 namespace {
 
 void dump_pretty_to(const Value& v, std::string& out, int indent) {
-  auto newline = [&](int n) { out += '\n'; out.append(static_cast<size_t>(n) * 2, ' '); };
+  auto newline = [&](int n) {
+    out += '\n';
+    out.append(static_cast<size_t>(n) * 2, ' ');
+  };
   if (v.is_array() && v.size() > 0) {
     out += '[';
     bool first = true;
@@ -515,9 +609,12 @@ bool Value::operator==(const Value& o) const noexcept {
   Type t = type();
   if (t != o.type()) return false;
   switch (t) {
-    case Type::kNull: return true;
-    case Type::kBool: return as_bool() == o.as_bool();
-    case Type::kString: return as_string() == o.as_string();
+    case Type::kNull:
+      return true;
+    case Type::kBool:
+      return as_bool() == o.as_bool();
+    case Type::kString:
+      return as_string() == o.as_string();
     case Type::kArray: {
       auto a = items(), b = o.items();
       if (a.size() != b.size()) return false;
@@ -533,7 +630,8 @@ bool Value::operator==(const Value& o) const noexcept {
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

@@ -59,7 +59,7 @@ class Value {
   static constexpr size_t kInlineStringMax = 14;
 
   Value() noexcept { set_tag(Tag::kNull); }
-  Value(std::nullptr_t) noexcept : Value() {}               // NOLINT
+  Value(std::nullptr_t) noexcept : Value() {}  // NOLINT
   static Value boolean(bool b) noexcept;
   static Value integer(int64_t i) noexcept;
   static Value number(double d) noexcept;  // keeps a double even when integral
@@ -73,16 +73,30 @@ class Value {
   static Value empty_array();
 
   Value(const Value& o) noexcept { copy_from(o); }
-  Value(Value&& o) noexcept { std::memcpy(raw_, o.raw_, sizeof raw_); o.set_tag(Tag::kNull); }
+  Value(Value&& o) noexcept {
+    std::memcpy(raw_, o.raw_, sizeof raw_);
+    o.set_tag(Tag::kNull);
+  }
   Value& operator=(const Value& o) noexcept {
-    if (this != &o) { Value tmp(o); swap(tmp); }
+    if (this != &o) {
+      Value tmp(o);
+      swap(tmp);
+    }
     return *this;
   }
-  Value& operator=(Value&& o) noexcept { Value tmp(std::move(o)); swap(tmp); return *this; }
-  ~Value() { if (is_heap()) detail::release(heap()); }
+  Value& operator=(Value&& o) noexcept {
+    Value tmp(std::move(o));
+    swap(tmp);
+    return *this;
+  }
+  ~Value() {
+    if (is_heap()) detail::release(heap());
+  }
   void swap(Value& o) noexcept {
     unsigned char t[16];
-    std::memcpy(t, raw_, 16); std::memcpy(raw_, o.raw_, 16); std::memcpy(o.raw_, t, 16);
+    std::memcpy(t, raw_, 16);
+    std::memcpy(raw_, o.raw_, 16);
+    std::memcpy(o.raw_, t, 16);
   }
 
   Type type() const noexcept;
@@ -149,25 +163,35 @@ class Value {
  private:
   size_t measure_json_size() const noexcept;
   std::string_view heap_string() const noexcept;  // kHeapString's text, else empty
-  enum class Tag : uint8_t {
-    kNull, kBool, kInt, kDouble, kShortString, kHeapString, kArray, kObject
-  };
+  enum class Tag : uint8_t { kNull, kBool, kInt, kDouble, kShortString, kHeapString, kArray, kObject };
   friend struct detail::ObjectNode;
 
   Tag tag() const noexcept { return static_cast<Tag>(raw_[0]); }
-  void set_tag(Tag t) noexcept { std::memset(raw_, 0, 16); raw_[0] = static_cast<unsigned char>(t); }
+  void set_tag(Tag t) noexcept {
+    std::memset(raw_, 0, 16);
+    raw_[0] = static_cast<unsigned char>(t);
+  }
   bool is_heap() const noexcept { return tag() >= Tag::kHeapString; }
   const detail::Node* heap() const noexcept { return payload<const detail::Node*>(); }
   template <class T>
-  T payload() const noexcept { T t; std::memcpy(&t, raw_ + 8, sizeof(T)); return t; }
+  T payload() const noexcept {
+    T t;
+    std::memcpy(&t, raw_ + 8, sizeof(T));
+    return t;
+  }
   template <class T>
-  void set_payload(T t) noexcept { std::memcpy(raw_ + 8, &t, sizeof(T)); }
+  void set_payload(T t) noexcept {
+    std::memcpy(raw_ + 8, &t, sizeof(T));
+  }
   void copy_from(const Value& o) noexcept {
     std::memcpy(raw_, o.raw_, 16);
     if (is_heap()) heap()->refs.fetch_add(1, std::memory_order_relaxed);
   }
   static Value from_node(detail::Node* n, Tag t) noexcept {
-    Value v; v.set_tag(t); v.set_payload(static_cast<const detail::Node*>(n)); return v;
+    Value v;
+    v.set_tag(t);
+    v.set_payload(static_cast<const detail::Node*>(n));
+    return v;
   }
 
   // raw_[0] = tag; short strings: raw_[1] = length, bytes 2..15 = chars;

@@ -75,7 +75,10 @@ TEST(Parse, ReportsJacksonStyleErrors) {
   auto r = parse_json("not a definition", &where);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "INVALID_JSON");
-  EXPECT_NE(r.error().message.find("Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("Unrecognized token 'not': was expecting (JSON String, Number, Array, "
+                                   "Object or token 'null', 'true' or 'false')"),
+            std::string::npos)
+      << r.error().message;
   EXPECT_EQ(where.line, 1u);
   EXPECT_EQ(where.column, 4u);
   EXPECT_FALSE(parse_json("{\"a\":").ok());
@@ -94,9 +97,13 @@ TEST(Parse, RejectsHostileNesting) {
 }
 
 TEST(Yaml, TypesScalarsByTheCoreSchema) {
-  auto r = parse_yaml("StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {n: 1, f: 1.5, b: true, s: '1', z: null}\n    End: true\n");
+  auto r = parse_yaml(
+      "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Result: {n: 1, f: 1.5, b: true, s: '1', z: null}\n    "
+      "End: true\n");
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->dump(), R"({"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1,"f":1.5,"b":true,"s":"1","z":null},"End":true}}})");
+  EXPECT_EQ(
+      r->dump(),
+      R"({"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"n":1,"f":1.5,"b":true,"s":"1","z":null},"End":true}}})");
 }
 
 }  // namespace
@@ -129,11 +136,26 @@ namespace {
 // json_size() is what the 256 KiB payload limit counts: it must equal the serialised
 // length for every kind of string (escapes anywhere, UTF-8, control bytes) and number.
 TEST(JsonSize, EqualsTheSerialisedLength) {
-  std::vector<std::string> strings = {"", "a", "plain ascii text", "quote\" here", "back\\slash",
-                                      "tab\tnew\nline", std::string("nul\0byte", 8), "\x01\x1f", "caf\xc3\xa9 \xe2\x82\xac",
-                                      "exactly8", "sixteen chars!!!", "late escape at the end of a long string\"",
-                                      "\x7f del is not escaped", "a\xff" "b", "\xc3", "\xed\xa0\x80 surrogate",
-                                      "\xc0\xaf overlong", "\xf0\x9f\x98\x80 emoji", "long text then a bad byte \x80 here"};
+  std::vector<std::string> strings = {"",
+                                      "a",
+                                      "plain ascii text",
+                                      "quote\" here",
+                                      "back\\slash",
+                                      "tab\tnew\nline",
+                                      std::string("nul\0byte", 8),
+                                      "\x01\x1f",
+                                      "caf\xc3\xa9 \xe2\x82\xac",
+                                      "exactly8",
+                                      "sixteen chars!!!",
+                                      "late escape at the end of a long string\"",
+                                      "\x7f del is not escaped",
+                                      "a\xff"
+                                      "b",
+                                      "\xc3",
+                                      "\xed\xa0\x80 surrogate",
+                                      "\xc0\xaf overlong",
+                                      "\xf0\x9f\x98\x80 emoji",
+                                      "long text then a bad byte \x80 here"};
   for (size_t pos = 0; pos < 20; ++pos) {
     std::string s(20, 'x');
     s[pos] = '"';
@@ -193,8 +215,13 @@ namespace {
 // Bytes that are not UTF-8 (from a function's output, say) never reach stdout raw: each
 // is printed as U+FFFD, so the output stays valid JSON.
 TEST(JsonOutput, InvalidUtf8BecomesReplacementCharacters) {
-  EXPECT_EQ(Value::string(std::string_view("a\xff" "b")).dump(), "\"a\xEF\xBF\xBD" "b\"");
-  EXPECT_EQ(Value::string(std::string_view("\xed\xa0\x80")).dump(), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(Value::string(std::string_view("a\xff"
+                                           "b"))
+                .dump(),
+            "\"a\xEF\xBF\xBD"
+            "b\"");
+  EXPECT_EQ(Value::string(std::string_view("\xed\xa0\x80")).dump(),
+            "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
   EXPECT_EQ(Value::string(std::string_view("caf\xc3\xa9")).dump(), "\"caf\xc3\xa9\"");
   auto reparsed = parse_json(Value::string(std::string_view("x\xc3(\x80y")).dump());
   ASSERT_TRUE(reparsed.ok());
