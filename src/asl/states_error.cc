@@ -41,10 +41,18 @@ bool is_predefined_error(std::string_view name) {
                                                 "States.ItemReaderFailed",
                                                 "States.ResultWriterFailed",
                                                 "States.DataLimitExceeded",
-                                                "States.Runtime"};
+                                                "States.Runtime",
+                                                "States.Http.Socket"};
   for (auto n : kNames)
-    if (n == name) return true;
-  return name.starts_with("States.Http.");
+    if (name == n) return true;
+  // States.Http.StatusCode.<nnn> (e.g. 404); digits or X wildcards.
+  constexpr std::string_view kHttpStatus = "States.Http.StatusCode.";
+  if (name.starts_with(kHttpStatus) && name.size() > kHttpStatus.size()) {
+    for (char c : name.substr(kHttpStatus.size()))
+      if (!(c >= '0' && c <= '9') && c != 'X' && c != 'x') return false;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace sg::asl

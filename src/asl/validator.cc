@@ -217,16 +217,18 @@ void Checker::check_state(const json::Value& st, const std::string& loc, int dep
 
 namespace {
 
+Diagnostic size_limit_exceeded(const ValidateOptions& opts) {
+  return Diagnostic{Severity::kError, validator_detail::kSchema,
+                    "1 validation error detected: Value at 'definition' failed to satisfy constraint: "
+                    "Member must have length less than or equal to " +
+                        std::to_string(opts.max_definition_bytes),
+                    ""};
+}
+
 std::vector<Diagnostic> run(const json::Value& definition, const ValidateOptions& opts, bool check_size) {
   std::vector<Diagnostic> out;
-  if (check_size && definition.json_size() > opts.max_definition_bytes) {
-    out.push_back(
-        Diagnostic{Severity::kError, validator_detail::kSchema,
-                   "1 validation error detected: Value at 'definition' failed to satisfy constraint: "
-                   "Member must have length less than or equal to " +
-                       std::to_string(opts.max_definition_bytes),
-                   ""});
-  }
+  if (check_size && definition.json_size() > opts.max_definition_bytes)
+    out.push_back(size_limit_exceeded(opts));
   validator_detail::Checker checker(opts, out);
   checker.check_definition(definition);
   return out;
@@ -244,7 +246,8 @@ static size_t utf16_length(std::string_view text) {
   return n;
 }
 
-std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts) {
+std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts,
+                                                 json::Value* parsed) {
   // AWS-observed: an empty definition is a schema failure, not MISSING_DESCRIPTION.
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
     return {Diagnostic{Severity::kError, validator_detail::kSchema, "Definition must be a valid JSON object",
@@ -262,16 +265,10 @@ std::vector<Diagnostic> validate_definition_text(std::string_view text, const Va
         Diagnostic{Severity::kError, "INVALID_JSON_DESCRIPTION", message + "\n at " + location, location}};
   }
   std::vector<Diagnostic> out;
-  if (utf16_length(text) > opts.max_definition_bytes) {
-    out.push_back(
-        Diagnostic{Severity::kError, validator_detail::kSchema,
-                   "1 validation error detected: Value at 'definition' failed to satisfy constraint: "
-                   "Member must have length less than or equal to " +
-                       std::to_string(opts.max_definition_bytes),
-                   ""});
-  }
+  if (utf16_length(text) > opts.max_definition_bytes) out.push_back(size_limit_exceeded(opts));
   std::vector<Diagnostic> rest = run(*doc, opts, /*check_size=*/false);
   out.insert(out.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+  if (parsed) *parsed = std::move(doc).value();
   return out;
 }
 

@@ -1,7 +1,8 @@
 // The definition validator: every static rule of ASL (JSONPath query language) with
 // AWS's codes, wording and locations. Pure: text or a parsed document in, diagnostics out.
 //
-// validate_definition_text(): parses JSON (MISSING_DESCRIPTION for empty input,
+// validate_definition_text(): parses JSON (SCHEMA_VALIDATION_FAILED "Definition must be a
+// valid JSON object" for empty input, as AWS answers it,
 // INVALID_JSON_DESCRIPTION with the parser's message and "[Source: ...; line: L, column: C]"
 // location for a syntax error, SCHEMA_VALIDATION_FAILED "Definition must be a valid JSON
 // object" for a non-object) and then validate_definition().
@@ -24,7 +25,10 @@ struct ValidateOptions {
   size_t max_definition_bytes = 1048576;  // AWS's definition size limit
 };
 
-std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts = {});
+// `parsed`, when given, receives the document (null when the text does not parse), so a
+// caller that goes on to load it does not parse the text again.
+std::vector<Diagnostic> validate_definition_text(std::string_view text, const ValidateOptions& opts = {},
+                                                 json::Value* parsed = nullptr);
 std::vector<Diagnostic> validate_definition(const json::Value& definition, const ValidateOptions& opts = {});
 
 }  // namespace sg::asl

@@ -2,45 +2,10 @@
 // reserved "States." names).
 #include <string_view>
 
+#include "asl/states_error.h"
 #include "asl/validator_internal.h"
 
 namespace sg::asl::validator_detail {
-
-namespace {
-
-// The error names Step Functions defines; user errors may not use the "States." prefix.
-constexpr std::string_view kPredefinedErrors[] = {"States.ALL",
-                                                  "States.Timeout",
-                                                  "States.HeartbeatTimeout",
-                                                  "States.TaskFailed",
-                                                  "States.Permissions",
-                                                  "States.ResultPathMatchFailure",
-                                                  "States.ParameterPathFailure",
-                                                  "States.QueryEvaluationError",
-                                                  "States.BranchFailed",
-                                                  "States.NoChoiceMatched",
-                                                  "States.IntrinsicFailure",
-                                                  "States.ExceedToleratedFailureThreshold",
-                                                  "States.ItemReaderFailed",
-                                                  "States.ResultWriterFailed",
-                                                  "States.DataLimitExceeded",
-                                                  "States.Runtime",
-                                                  "States.Http.Socket"};
-
-bool is_predefined_error(std::string_view name) {
-  for (std::string_view p : kPredefinedErrors)
-    if (name == p) return true;
-  // States.Http.StatusCode.<nnn> (e.g. 404); digits or X wildcards.
-  constexpr std::string_view kHttpStatus = "States.Http.StatusCode.";
-  if (name.starts_with(kHttpStatus) && name.size() > kHttpStatus.size()) {
-    for (char c : name.substr(kHttpStatus.size()))
-      if (!(c >= '0' && c <= '9') && c != 'X' && c != 'x') return false;
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 void Checker::check_error_equals(const json::Value& obj, bool last, const std::string& loc) {
   const json::Value* ee = obj.find("ErrorEquals");

@@ -29,12 +29,7 @@ std::vector<asl::Diagnostic> check_definition(const std::string& path, const std
                                               const asl::ValidateOptions& opts, json::Value* doc) {
   bool blank = text.find_first_not_of(" \t\r\n") == std::string::npos;
   if (blank || !looks_like_yaml(path, text)) {
-    std::vector<asl::Diagnostic> diags = asl::validate_definition_text(text, opts);
-    if (doc && !blank) {
-      auto parsed = json::parse_json(text);
-      if (parsed) *doc = std::move(parsed).value();
-    }
-    return diags;
+    return asl::validate_definition_text(text, opts, doc);
   }
   Result<json::Value> parsed = json::parse_yaml(text);
   if (!parsed) {

@@ -82,9 +82,8 @@ class TaskExecutor {
   }
 
   // What a withdrawn call yields (nobody reads it).
-  static TaskResult withdrawn_result() {
-    return TaskResult::failure("States.Runtime", "The call was withdrawn: its result is no longer needed");
-  }
+  static constexpr const char* kWithdrawnCause = "The call was withdrawn: its result is no longer needed";
+  static TaskResult withdrawn_result() { return TaskResult::failure("States.Runtime", kWithdrawnCause); }
 };
 
 }  // namespace sg::engine

@@ -223,6 +223,15 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests,
     r.body = std::move(c.parser.body());
     finish(i, std::move(r));
   };
+  // The oldest waiting request ends without a response (it timed out, or its answer was
+  // too large).
+  auto end_front = [&](Conn& c, PipelinedResponse::Kind kind) {
+    size_t i = c.waiting.front();
+    c.waiting.pop_front();
+    PipelinedResponse r;
+    r.kind = kind;
+    finish(i, std::move(r));
+  };
   auto fail_waiting = [&](Conn& c, const std::string& message) {
     for (size_t i : c.waiting) finish(i, transport_error(message));
     c.waiting.clear();
@@ -422,23 +431,13 @@ void HttpPipeline::post_all(std::span<const PipelinedRequest> requests,
         }
         if (!c.dead && c.parser.failed()) {
           std::string why = c.parser.error();
-          if (c.parser.too_large() && !c.waiting.empty()) {
-            size_t i = c.waiting.front();
-            c.waiting.pop_front();
-            PipelinedResponse r;
-            r.kind = PipelinedResponse::Kind::kTooLarge;
-            finish(i, std::move(r));
-          }
+          if (c.parser.too_large() && !c.waiting.empty()) end_front(c, PipelinedResponse::Kind::kTooLarge);
           kill(c);
           fail_waiting(c, "invalid HTTP response: " + why);
         }
       }
       if (!c.dead && c.lone && !c.waiting.empty() && now >= c.deadline) {
-        size_t i = c.waiting.front();
-        c.waiting.pop_front();
-        PipelinedResponse r;
-        r.kind = PipelinedResponse::Kind::kTimeout;
-        finish(i, std::move(r));
+        end_front(c, PipelinedResponse::Kind::kTimeout);
         kill(c);
         fail_waiting(c, "the connection closed after a timeout");  // none: a lone request rides alone
       }

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "common/parallel_for.h"
+#include "engine/task_executor.h"
 #include "json/parse.h"
 
 namespace sg::integrations {
@@ -35,7 +36,7 @@ std::string_view tail_utf8(std::string_view text, size_t max) {
 }
 
 FunctionOutcome withdrawn_outcome() {
-  return FunctionOutcome::failure("States.Runtime", "The call was withdrawn: its result is no longer needed");
+  return FunctionOutcome::failure("States.Runtime", engine::TaskExecutor::kWithdrawnCause);
 }
 
 void LocalFunction::call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "json/intrinsics_ast.h"
+#include "json/utf8.h"
 
 namespace sg::json::intrinsic_detail {
 
@@ -82,30 +83,8 @@ int b64_index(unsigned char c) {
 
 // Length of the valid UTF-8 sequence at s[i], or 0 when it is malformed.
 size_t utf8_sequence(std::string_view s, size_t i) {
-  unsigned char c = s[i];
-  if (c < 0x80) return 1;
-  size_t len;
   uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
-  } else
-    return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char d = s[i + k];
-    if ((d & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (d & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return len;
+  return utf8_decode(s, i, cp);
 }
 
 // Decoded bytes become a string the way Java's new String(bytes, UTF_8) does: malformed
