@@ -241,9 +241,4 @@ void HttpFunction::call_all(std::span<const FunctionCall> calls, std::span<Funct
   });
 }
 
-size_t HttpFunction::pipelined_connections() const {
-  std::lock_guard<std::mutex> lock(pipeline_mu_);
-  return pipeline_ ? pipeline_->connections_opened() : 0;
-}
-
 }  // namespace sg::integrations

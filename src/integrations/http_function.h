@@ -65,9 +65,6 @@ class HttpFunction final : public LocalFunction {
   void call_all(std::span<const FunctionCall> calls, std::span<FunctionOutcome> outcomes, size_t width,
                 const Done& done) override;
 
-  // Connections the pipelining client opened so far (tests check reuse with it).
-  size_t pipelined_connections() const;
-
   // Handles created so far (tests check connection reuse with it).
   size_t handles_created() const;
 

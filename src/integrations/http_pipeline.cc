@@ -103,8 +103,7 @@ HttpPipeline::HttpPipeline(HttpPipeline&& o) noexcept
       port_(std::move(o.port_)),
       head_prefix_(std::move(o.head_prefix_)),
       max_response_bytes_(o.max_response_bytes_),
-      idle_(std::move(o.idle_)),
-      opened_(o.opened_) {
+      idle_(std::move(o.idle_)) {
   o.idle_.clear();
 }
 
@@ -151,10 +150,7 @@ int HttpPipeline::connect_one(std::string& error) {
     fd = s;
   }
   freeaddrinfo(found);
-  if (fd >= 0)
-    ++opened_;
-  else if (error.empty())
-    error = "Failed to connect to " + host_ + " port " + port_;
+  if (fd < 0 && error.empty()) error = "Failed to connect to " + host_ + " port " + port_;
   return fd;
 }
 

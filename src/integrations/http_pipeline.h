@@ -65,8 +65,6 @@ class HttpPipeline {
   void post_all(std::span<const PipelinedRequest> requests, std::span<PipelinedResponse> responses,
                 size_t max_connections, const std::function<void(size_t)>& done = nullptr);
 
-  size_t connections_opened() const { return opened_; }
-
  private:
   HttpPipeline(std::string host, std::string port, std::string head_prefix, size_t max_response_bytes);
   int connect_one(std::string& error);
@@ -76,7 +74,6 @@ class HttpPipeline {
   std::string head_prefix_;  // "POST /path HTTP/1.1\r\nHost: ...\r\n...Content-Length: "
   size_t max_response_bytes_;
   std::vector<int> idle_;  // proven keep-alive connections
-  size_t opened_ = 0;
 };
 
 }  // namespace sg::integrations
