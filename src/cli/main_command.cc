@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/run_command.h"
+#include "cli/serve_command.h"
 #include "cli/validate_command.h"
 
 namespace sg::cli {
@@ -18,6 +19,7 @@ constexpr const char* kUsage =
     "  stepguard validate FILE... [--format text|json] [--express]\n"
     "  stepguard run FILE [--input JSON | --input-file F] [--function NAME=COMMAND|URL]...\n"
     "                     [--functions FILE] [--context-file F] [--trace] [--real-time]\n"
+    "  stepguard serve [--listen 127.0.0.1:8083] [--data DIR] [--config FILE] [--time-scale F]\n"
     "  stepguard version\n"
     "\n"
     "Run `stepguard COMMAND --help` for the options of a command.\n";
@@ -28,6 +30,7 @@ int main_command(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 1 ? 2 : argc), argv + argc);
   std::string cmd = argc > 1 ? argv[1] : "";
   if (cmd == "run") return run_command(args);
+  if (cmd == "serve") return serve_command(args);
   if (cmd == "validate") return validate_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "stepguard 0.1.0\n";

@@ -40,7 +40,7 @@ void add_resource(ObjectBuilder& b, const asl::State& s) {
 int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::string details_key,
                             Value details) {
   int64_t id = next_id_++;
-  if (sink_) {
+  if (sink_ && id > replay_until_) {
     HistoryEvent e;
     e.id = id;
     e.previous_event_id = prev;
@@ -55,7 +55,7 @@ int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::str
 
 int64_t EventRecorder::execution_started(int64_t ts, const Value& input, const std::string* input_text,
                                          std::string_view role_arn) {
-  if (!sink_) return emit(0, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(0, ts, {}, {}, {});
   ObjectBuilder b(3);
   b.add("input", input_text ? Value::string(*input_text) : text(input));
   b.add("inputDetails", not_truncated());
@@ -64,16 +64,23 @@ int64_t EventRecorder::execution_started(int64_t ts, const Value& input, const s
 }
 
 int64_t EventRecorder::execution_succeeded(int64_t prev, int64_t ts, const Value& output) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(2);
   b.add("output", text(output));
   b.add("outputDetails", not_truncated());
   return emit(prev, ts, "ExecutionSucceeded", "executionSucceededEventDetails", std::move(b).build());
 }
 
+int64_t EventRecorder::execution_redriven(int64_t prev, int64_t ts, int64_t redrive_count) {
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
+  ObjectBuilder b(1);
+  b.add("redriveCount", Value::integer(redrive_count));
+  return emit(prev, ts, "ExecutionRedriven", "executionRedrivenEventDetails", std::move(b).build());
+}
+
 int64_t EventRecorder::execution_failed(int64_t prev, int64_t ts, std::string_view type,
                                         const std::string* error, const std::string* cause) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(2);
   if (error) b.add("error", Value::string(*error));
   if (cause) b.add("cause", Value::string(*cause));
@@ -82,7 +89,7 @@ int64_t EventRecorder::execution_failed(int64_t prev, int64_t ts, std::string_vi
 }
 
 int64_t EventRecorder::state_entered(int64_t prev, int64_t ts, const asl::State& s, const Value& input) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(3);
   b.add("name", Value::string(s.name));
   b.add("input", text(input));
@@ -92,7 +99,7 @@ int64_t EventRecorder::state_entered(int64_t prev, int64_t ts, const asl::State&
 }
 
 int64_t EventRecorder::state_exited(int64_t prev, int64_t ts, const asl::State& s, const Value& output) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(3);
   b.add("name", Value::string(s.name));
   b.add("output", text(output));
@@ -107,7 +114,7 @@ int64_t EventRecorder::state_aborted(int64_t prev, int64_t ts, const asl::State&
 
 int64_t EventRecorder::task_scheduled(int64_t prev, int64_t ts, const asl::State& s, const Value& params,
                                       std::optional<int64_t> timeout, std::optional<int64_t> heartbeat) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(6);
   if (is_lambda(s) || is_activity(s)) {
     b.add("resource", Value::string(s.resource));
@@ -125,7 +132,7 @@ int64_t EventRecorder::task_scheduled(int64_t prev, int64_t ts, const asl::State
 }
 
 int64_t EventRecorder::task_started(int64_t prev, int64_t ts, const asl::State& s) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   if (is_lambda(s)) return emit(prev, ts, "LambdaFunctionStarted", {}, {});
   if (is_activity(s))
     return emit(prev, ts, "ActivityStarted", "activityStartedEventDetails", Value::empty_object());
@@ -135,7 +142,7 @@ int64_t EventRecorder::task_started(int64_t prev, int64_t ts, const asl::State& 
 }
 
 int64_t EventRecorder::task_succeeded(int64_t prev, int64_t ts, const asl::State& s, const Value& output) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(4);
   if (!is_lambda(s) && !is_activity(s)) add_resource(b, s);
   b.add("output", text(output));
@@ -146,13 +153,30 @@ int64_t EventRecorder::task_succeeded(int64_t prev, int64_t ts, const asl::State
 
 int64_t EventRecorder::task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error,
                                    std::string_view cause, bool timed_out) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(4);
   if (!is_lambda(s) && !is_activity(s)) add_resource(b, s);
-  b.add("error", Value::string(error));
+  // SendTaskFailure without an error name: AWS's TaskFailed/ActivityFailed carries none.
+  if (timed_out || !error.empty()) b.add("error", Value::string(error));
   if (!timed_out || !cause.empty()) b.add("cause", Value::string(cause));
   std::string p = task_prefix(s) + (timed_out ? "TimedOut" : "Failed");
   return emit(prev, ts, p, lower_first(p) + "EventDetails", std::move(b).build());
+}
+
+int64_t EventRecorder::task_submitted(int64_t prev, int64_t ts, const asl::State& s, const Value& response) {
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
+  ObjectBuilder b(4);
+  add_resource(b, s);
+  b.add("output", text(response));
+  b.add("outputDetails", not_truncated());
+  return emit(prev, ts, "TaskSubmitted", "taskSubmittedEventDetails", std::move(b).build());
+}
+
+int64_t EventRecorder::activity_started(int64_t prev, int64_t ts, const std::string& worker_name) {
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
+  ObjectBuilder b(1);
+  if (!worker_name.empty()) b.add("workerName", Value::string(worker_name));
+  return emit(prev, ts, "ActivityStarted", "activityStartedEventDetails", std::move(b).build());
 }
 
 int64_t EventRecorder::plain(int64_t prev, int64_t ts, std::string type) {
@@ -160,7 +184,7 @@ int64_t EventRecorder::plain(int64_t prev, int64_t ts, std::string type) {
 }
 
 int64_t EventRecorder::map_state_started(int64_t prev, int64_t ts, size_t length) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(1);
   b.add("length", Value::integer(static_cast<int64_t>(length)));
   return emit(prev, ts, "MapStateStarted", "mapStateStartedEventDetails", std::move(b).build());
@@ -168,7 +192,7 @@ int64_t EventRecorder::map_state_started(int64_t prev, int64_t ts, size_t length
 
 int64_t EventRecorder::map_iteration(int64_t prev, int64_t ts, std::string_view type,
                                      std::string_view map_name, int64_t index) {
-  if (!sink_) return emit(prev, ts, {}, {}, {});
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(2);
   b.add("name", Value::string(map_name));
   b.add("index", Value::integer(index));

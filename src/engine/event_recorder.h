@@ -22,12 +22,16 @@ class EventRecorder {
  public:
   EventRecorder(HistorySink* sink, std::string region) : sink_(sink), region_(std::move(region)) {}
   bool active() const { return sink_ != nullptr; }
+  // Events with an id up to this one are numbered but not built or emitted: they exist
+  // already (an execution rebuilt by replaying its journal).
+  void set_replay_until(int64_t id) { replay_until_ = id; }
   int64_t last_id() const { return next_id_ - 1; }
 
   // input_text: the input as the caller wrote it, when known (else `input` serialised).
   int64_t execution_started(int64_t ts, const json::Value& input, const std::string* input_text,
                             std::string_view role_arn);
   int64_t execution_succeeded(int64_t prev, int64_t ts, const json::Value& output);
+  int64_t execution_redriven(int64_t prev, int64_t ts, int64_t redrive_count);
   int64_t execution_failed(int64_t prev, int64_t ts, std::string_view type, const std::string* error,
                            const std::string* cause);
 
@@ -42,6 +46,11 @@ class EventRecorder {
   int64_t task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error,
                       std::string_view cause, bool timed_out);
 
+  // A callback task's call went out (TaskSubmitted with the call's response).
+  int64_t task_submitted(int64_t prev, int64_t ts, const asl::State& s, const json::Value& response);
+  // A worker took a queued activity task (workerName omitted when empty).
+  int64_t activity_started(int64_t prev, int64_t ts, const std::string& worker_name);
+
   // Parallel/Map lifecycle ("ParallelStateStarted", "MapStateSucceeded", ...).
   int64_t plain(int64_t prev, int64_t ts, std::string type);
   int64_t map_state_started(int64_t prev, int64_t ts, size_t length);
@@ -54,6 +63,7 @@ class EventRecorder {
   HistorySink* sink_;
   std::string region_;
   int64_t next_id_ = 1;
+  int64_t replay_until_ = 0;
 };
 
 }  // namespace sg::engine

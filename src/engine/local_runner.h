@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/execution.h"
 #include "engine/history.h"
 #include "engine/task_executor.h"
 #include "json/path_roots.h"
@@ -50,9 +51,6 @@ struct RunOptions {
   // 0: no limit.
   uint64_t max_transitions = 0;
 };
-
-enum class ExecutionStatus { kSucceeded, kFailed, kTimedOut, kAborted };
-const char* execution_status_name(ExecutionStatus s);  // "SUCCEEDED", ...
 
 struct RunResult {
   ExecutionStatus status = ExecutionStatus::kSucceeded;

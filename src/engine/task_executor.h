@@ -46,10 +46,11 @@ struct TaskRequest {
 
 struct TaskResult {
   bool ok = true;
-  json::Value output;     // when ok
-  std::string error;      // when !ok: the error name Retry/Catch match on
-  std::string cause;      // when !ok
-  bool has_error = true;  // false when a failure carries no error name (SendTaskFailure without one)
+  json::Value output;              // when ok
+  std::string error;               // when !ok: the error name Retry/Catch match on
+  std::string cause;               // when !ok
+  bool has_error = true;           // false when a failure carries no error name (SendTaskFailure without one)
+  bool heartbeat_timeout = false;  // a States.Timeout from a missed heartbeat
 
   static TaskResult success(json::Value v) {
     TaskResult r;

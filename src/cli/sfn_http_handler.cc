@@ -1,0 +1,93 @@
+#include "cli/sfn_http_handler.h"
+
+#include <random>
+#include <thread>
+
+#include "api/api_error_messages.h"
+#include "api/sfn_protocol.h"
+
+namespace sg::cli {
+
+namespace {
+
+std::string request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
+                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
+                static_cast<unsigned long long>(b & 0xffffffffffffull));
+  return buf;
+}
+
+server::HttpResponse aws_response(const api::EncodedResponse& e) {
+  server::HttpResponse r;
+  r.status = e.status;
+  r.content_type = std::string(api::kContentType);
+  r.body = e.body;
+  r.headers.emplace_back("x-amzn-RequestId", request_id());
+  return r;
+}
+
+}  // namespace
+
+void SfnHttpHandler::operator()(server::HttpRequest&& request, server::Responder respond) {
+  answered_.fetch_add(1, std::memory_order_relaxed);
+  if (request.method == "GET" && (request.target == "/healthz" || request.target.starts_with("/healthz?"))) {
+    server::HttpResponse r;
+    r.body = R"({"status":"ok"})";
+    return respond(std::move(r));
+  }
+  if (request.method == "GET") {
+    server::HttpResponse r;
+    r.status = 404;
+    r.body = R"({"message":"Not Found"})";
+    return respond(std::move(r));
+  }
+  auto call = api::decode_call(request.method, request.header("x-amz-target"), request.body);
+  if (!call.ok()) return respond(aws_response(api::encode_error(call.error())));
+  if (call->action == "TestState") return run_test_state(std::move(call->request), std::move(respond));
+  run_on_loop(std::move(call->action), std::move(call->request), std::move(respond));
+}
+
+void SfnHttpHandler::run_on_loop(std::string action, json::Value request, server::Responder respond) {
+  s_.loop->post([this, action = std::move(action), request = std::move(request),
+                 respond = std::move(respond)]() mutable {
+    engine::ServiceLoop* loop = s_.loop;
+    auto reply = [loop, respond = std::move(respond)](api::ApiResult result) mutable {
+      // The answer leaves once the batch that produced it is durable.
+      loop->after_commit([respond = std::move(respond), result = std::move(result)](bool committed) {
+        if (!committed) {
+          respond(aws_response(api::encode_error(
+              api::internal_failure("The store failed to save the change; it was not applied"))));
+          return;
+        }
+        respond(aws_response(api::encode_result(result)));
+      });
+    };
+    if (api::ExecutionActions::handles(action)) {
+      s_.execution_actions->handle(action, request, loop->now(), std::move(reply));
+    } else if (s_.registry_actions->handles(action)) {
+      reply(s_.registry_actions->handle(action, request));
+    } else {
+      reply(api::unknown_operation(action));
+    }
+  });
+}
+
+void SfnHttpHandler::run_test_state(json::Value request, server::Responder respond) {
+  // TestState may call a function and wait for it: never on an I/O or the loop thread.
+  std::thread([this, request = std::move(request), respond = std::move(respond)]() mutable {
+    api::TestStateEnv env;
+    env.partition = s_.context.partition;
+    env.region = s_.context.region;
+    env.account = s_.context.account;
+    env.tasks = s_.tasks;
+    env.now_ms = engine::SystemClock().now_ms();
+    env.seed = std::random_device{}();
+    respond(aws_response(api::encode_result(api::test_state(request, env))));
+  }).detach();
+}
+
+}  // namespace sg::cli

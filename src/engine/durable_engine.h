@@ -1,0 +1,217 @@
+// DurableEngine: the executions of `stepguard serve`.
+//
+// Standard executions are durable. Each is a row, its AWS-shaped history events and its
+// journal: the inputs that drove it (task results, timer firings, callbacks, heartbeats,
+// activity hand-outs, stops), each with its time. All of it is written in the store's
+// current transaction (the service loop commits once per batch). After a restart,
+// recover() rebuilds every open execution by replaying its journal through the
+// deterministic Execution (events already stored are not written again), re-arms its
+// timers (Waits keep their deadlines, retries their counters, callbacks their tokens) and
+// dispatches again the tasks that were in flight: tasks are at least once, transitions
+// exactly once.
+//
+// Express executions run in memory with the same core and leave nothing in the store.
+//
+// Tasks go to the injected TaskDispatcher, which performs them elsewhere and reports back
+// through task_result()/task_submitted() on the engine thread. Activity tasks wait in
+// per-activity queues for GetActivityTask pollers; callback tasks wait for SendTask*.
+//
+// Hibernation: at the end of each batch, a Standard execution with nothing in flight and no
+// timer due within 2 s leaves memory (only its token and timer entries stay); a token, a
+// timer, a stop or an activity poll rebuilds it from its journal. So open executions
+// waiting on callbacks cost a few dozen bytes each, not their whole frame tree.
+//
+// Not thread-safe: the service loop's thread calls everything.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "engine/execution.h"
+#include "store/sqlite_store.h"
+
+namespace sg::asl {
+class StateMachine;
+}
+
+namespace sg::engine {
+
+struct EngineOptions {
+  std::string partition = "aws";
+  std::string region = "us-east-1";
+  std::string account = "123456789012";
+  double time_scale = 1.0;
+  int64_t max_history_events = 25000;
+  int64_t history_retention_ms = 90LL * 24 * 3600 * 1000;
+};
+
+// A task handed to the dispatcher. It owns what the request points into.
+struct DispatchedTask {
+  int64_t execution_id = 0;
+  uint64_t task_id = 0;
+  bool callback = false;  // .waitForTaskToken: report the call with task_submitted()
+  std::shared_ptr<const asl::StateMachine> machine;  // keeps the request's views alive
+  std::string execution_arn;
+  TaskRequest request;  // resource/state_name point into `machine`, execution_arn into this
+};
+
+class TaskDispatcher {
+ public:
+  virtual ~TaskDispatcher() = default;
+  // Starts the task; never blocks for its result.
+  virtual void dispatch(std::unique_ptr<DispatchedTask> task) = 0;
+};
+
+// What StartExecution needs from the registry, resolved.
+struct StartSpec {
+  std::shared_ptr<const asl::StateMachine> machine;
+  std::string definition_text;
+  std::string state_machine_arn;  // unqualified
+  std::string state_machine_name;
+  std::string role_arn;
+  std::string version_arn, alias_arn, revision_id;
+  bool express = false;
+  std::string name;        // execution name (the engine makes a UUID when empty)
+  std::string input_text;  // as the caller sent it ("{}" when absent)
+  json::Value input;
+  std::string trace_header;
+};
+
+struct StartOutcome {
+  std::string execution_arn;
+  int64_t start_ms = 0;
+};
+
+// A finished Express execution (StartSyncExecution's answer).
+struct SyncOutcome {
+  std::string execution_arn, state_machine_arn, name, input_text, trace_header;
+  int64_t start_ms = 0, stop_ms = 0;
+  ExecutionResult result;
+  int64_t billed_ms = 0;
+};
+
+// One activity task handed to a worker.
+struct ActivityTaskHandout {
+  std::string token;
+  std::string input;  // JSON text
+};
+
+class DurableEngine {
+ public:
+  DurableEngine(store::SqliteStore& store, TaskDispatcher& dispatcher, EngineOptions options);
+  ~DurableEngine();
+
+  // Rebuilds every open execution from the store. Returns how many resumed.
+  Result<int64_t> recover(int64_t now_ms);
+
+  // StartExecution. Errors: code "ExecutionAlreadyExists" (message AWS's), "StoreFailure".
+  // A Standard start is idempotent by name for a RUNNING execution with the same input.
+  Result<StartOutcome> start(const StartSpec& spec, int64_t now_ms);
+  // StartSyncExecution: runs an Express execution; `done` is called on the engine thread
+  // when it ends.
+  void start_sync(const StartSpec& spec, int64_t now_ms, std::function<void(SyncOutcome)> done);
+
+  // StopExecution of a RUNNING Standard execution. Errors: "ExecutionDoesNotExist".
+  // Returns the stop date (an already closed execution: its stop date, unchanged).
+  Result<int64_t> stop(const std::string& execution_arn, const std::string* error, const std::string* cause,
+                       int64_t now_ms);
+  // RedriveExecution of a closed execution the caller found redrivable: it is rebuilt from
+  // its journal and re-enters the state it failed in (ExecutionRedriven, redriveCount+1).
+  // Returns the redrive date. Errors: "ExecutionDoesNotExist", "ExecutionNotRedrivable".
+  Result<int64_t> redrive(const std::string& execution_arn, const std::string& client_token, int64_t now_ms);
+  // Stops every running execution of a state machine (it was deleted).
+  void stop_all_of(const std::string& state_machine_arn, int64_t now_ms);
+
+  // SendTaskSuccess/Failure/Heartbeat. Errors as AWS names them: "InvalidToken",
+  // "TaskTimedOut" (closed or unknown task).
+  Status task_success(const std::string& token, const json::Value& output, int64_t now_ms);
+  Status task_failure(const std::string& token, const std::string* error, const std::string* cause,
+                      int64_t now_ms);
+  Status task_heartbeat(const std::string& token, int64_t now_ms);
+
+  // GetActivityTask: `reply` gets a task at once if one is queued, else when one arrives,
+  // else an empty handout at `deadline_ms`. Returns false when the activity already has
+  // max_pollers waiting (ActivityWorkerLimitExceeded).
+  bool poll_activity(const std::string& activity_arn, const std::string& worker_name, int64_t deadline_ms,
+                     std::function<void(std::optional<ActivityTaskHandout>)> reply);
+
+  // Answers every waiting GetActivityTask with no task (shutdown).
+  void release_pollers();
+
+  // Results from the dispatcher.
+  void task_result(int64_t execution_id, uint64_t task_id, TaskResult result, int64_t now_ms);
+  void task_submitted(int64_t execution_id, uint64_t task_id, const json::Value& response, int64_t now_ms);
+
+  // Fires due timers and long-poll deadlines; purges expired history once a minute.
+  void on_time(int64_t now_ms);
+  std::optional<int64_t> next_wakeup() const;
+
+  // Reads (through the store, so they see this batch's writes).
+  std::optional<store::ExecutionRow> find(const std::string& execution_arn) {
+    return store_.find_execution(execution_arn);
+  }
+  store::SqliteStore& store() { return store_; }
+  const EngineOptions& options() const { return options_; }
+  size_t open_count() const;
+
+ private:
+  struct Live;
+  struct Poller;
+  struct QueuedActivity;
+
+  // An execution rebuilt from its row and journal (events already stored are not written).
+  Result<Live*> rebuild(store::ExecutionRow row, std::vector<uint64_t>* handed_out);
+  Live* make_live(store::ExecutionRow row, std::shared_ptr<const asl::StateMachine> machine, bool durable);
+  void journal(Live& l, json::Value entry);
+  // What settle() does with the tasks an execution is waiting for: kLive dispatches new
+  // ones; kRecover (after a restart) dispatches again those in flight at the crash and
+  // queues activities again; kWake (back from hibernation) only re-registers tokens.
+  enum class Resume { kLive, kRecover, kWake };
+  void settle(Live& l, Resume mode, const std::vector<uint64_t>* handed_out = nullptr);
+  // The live execution `id`, rebuilt from the store if it was hibernated; nullptr when it
+  // is not running.
+  Live* wake(int64_t id);
+  void hibernate_idle(int64_t now_ms);
+  void finish(Live& l);
+  void apply(Live& l, const json::Value& entry);
+  Live* live_for_token(const std::string& token, Status* error, uint64_t* task_id);
+  void hand_out_activities(const std::string& activity_arn, int64_t now_ms);
+  std::string execution_arn_for(const StartSpec& spec, const std::string& name) const;
+  void mark_activity_started(Live& l, uint64_t task_id, const std::string& worker, int64_t now_ms);
+  void note_time(int64_t now_ms) { now_ = std::max(now_, now_ms); }
+
+  store::SqliteStore& store_;
+  TaskDispatcher& dispatcher_;
+  EngineOptions options_;
+  std::unordered_map<int64_t, std::unique_ptr<Live>> live_;
+  // Token hash -> (execution id, task id), for live and hibernated executions alike; the
+  // token itself is checked against the rebuilt execution.
+  std::unordered_map<uint64_t, std::pair<int64_t, uint64_t>> tokens_;
+  std::vector<int64_t> touched_;  // executions settled in this batch (hibernation candidates)
+  std::unordered_map<std::string, std::deque<QueuedActivity>> activity_queue_;
+  std::unordered_map<std::string, std::deque<std::unique_ptr<Poller>>> pollers_;
+  std::priority_queue<std::pair<int64_t, int64_t>, std::vector<std::pair<int64_t, int64_t>>,
+                      std::greater<std::pair<int64_t, int64_t>>>
+      timers_;  // (due, execution id); stale entries are skipped
+  std::priority_queue<std::pair<int64_t, std::string>, std::vector<std::pair<int64_t, std::string>>,
+                      std::greater<std::pair<int64_t, std::string>>>
+      poll_deadlines_;  // (deadline, activity ARN)
+  std::unordered_map<std::string, std::shared_ptr<const asl::StateMachine>> machines_by_hash_;
+  int64_t next_express_id_ = -1;
+  int64_t now_ = 0;  // the latest time any input carried
+  int64_t last_purge_ms_ = 0;
+  uint64_t rng_state_;
+};
+
+constexpr size_t kMaxActivityPollers = 1000;
+
+}  // namespace sg::engine

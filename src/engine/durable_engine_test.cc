@@ -1,0 +1,349 @@
+// DurableEngine over a real SQLite file, in virtual time: starts, callbacks, activities,
+// timers, stops, redrives, and above all restarts (a new engine on the same store must
+// resume every open execution where it was).
+#include "engine/durable_engine.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "asl/state_machine.h"
+#include "json/parse.h"
+
+namespace sg::engine {
+namespace {
+
+using json::Value;
+
+class FakeDispatcher final : public TaskDispatcher {
+ public:
+  void dispatch(std::unique_ptr<DispatchedTask> task) override { tasks.push_back(std::move(task)); }
+  std::vector<std::unique_ptr<DispatchedTask>> tasks;
+};
+
+Value parse(std::string_view text) {
+  auto v = json::parse_json(text);
+  EXPECT_TRUE(v.ok()) << text;
+  return v.ok() ? *v : Value();
+}
+
+class DurableEngineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sg-engine-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    reopen();
+  }
+  void TearDown() override {
+    engine_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // A new store and engine on the same files: what a restart after kill -9 sees (every
+  // batch below is committed).
+  int64_t reopen(EngineOptions opt = {}) {
+    engine_.reset();
+    store_.reset();
+    dispatcher_.tasks.clear();
+    auto s = store::SqliteStore::open(dir_.string(), {.sync_full = false});
+    EXPECT_TRUE(s.ok());
+    store_ = std::move(s).value();
+    engine_ = std::make_unique<DurableEngine>(*store_, dispatcher_, opt);
+    begin();
+    auto n = engine_->recover(now_);
+    commit();
+    return n.ok() ? *n : -1;
+  }
+  void begin() { ASSERT_TRUE(store_->begin().ok()); }
+  void commit() { ASSERT_TRUE(store_->commit().ok()); }
+
+  StartSpec spec(std::string_view definition, std::string name, std::string input = "{}") {
+    StartSpec s;
+    auto doc = parse(definition);
+    auto m = asl::load_state_machine(doc);
+    EXPECT_TRUE(m.ok());
+    s.machine = *m;
+    s.definition_text = std::string(definition);
+    s.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
+    s.state_machine_name = "sm";
+    s.role_arn = "arn:aws:iam::123456789012:role/r";
+    s.name = std::move(name);
+    s.input_text = input;
+    s.input = parse(input);
+    return s;
+  }
+  std::string start(std::string_view definition, std::string name, std::string input = "{}") {
+    begin();
+    auto r = engine_->start(spec(definition, std::move(name), std::move(input)), now_);
+    commit();
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->execution_arn : "";
+  }
+  void advance_to(int64_t t) {
+    now_ = t;
+    begin();
+    engine_->on_time(now_);
+    commit();
+  }
+  store::ExecutionRow row(const std::string& arn) {
+    auto r = engine_->find(arn);
+    EXPECT_TRUE(r.has_value());
+    return r ? *r : store::ExecutionRow{};
+  }
+  std::vector<std::string> event_types(const std::string& arn) {
+    std::vector<std::string> out;
+    for (const std::string& t : store_->events(row(arn).id, 1, 0, false, 100000))
+      out.push_back(std::string(parse(t).find("type")->as_string()));
+    return out;
+  }
+  // The token of the latest TaskScheduled, where the definition put it in Parameters.
+  std::string token_of(const std::string& arn) {
+    std::string token;
+    for (const std::string& t : store_->events(row(arn).id, 1, 0, false, 100000)) {
+      Value e = parse(t);
+      if (const Value* d = e.find("taskScheduledEventDetails")) {
+        Value params = parse(d->find("parameters")->as_string());
+        token = std::string(params.find("token")->as_string());
+      }
+    }
+    return token;
+  }
+
+  std::filesystem::path dir_;
+  FakeDispatcher dispatcher_;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<DurableEngine> engine_;
+  int64_t now_ = 1'700'000'000'000;
+};
+
+constexpr const char* kPass = R"({"StartAt":"P","States":{"P":{"Type":"Pass","Result":{"x":1},"End":true}}})";
+constexpr const char* kCallback = R"({"StartAt":"T","States":{"T":{"Type":"Task",
+  "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+  "Parameters":{"token.$":"$$.Task.Token","n.$":"$.n"},"End":true}}})";
+constexpr const char* kWaitThenPass = R"({"StartAt":"W","States":{
+  "W":{"Type":"Wait","Seconds":3600,"Next":"P"},"P":{"Type":"Pass","End":true}}})";
+constexpr const char* kActivity = R"({"StartAt":"A","States":{"A":{"Type":"Task",
+  "Resource":"arn:aws:states:us-east-1:123456789012:activity:work","HeartbeatSeconds":10,"End":true}}})";
+constexpr const char* kRetryFunction = R"({"StartAt":"F","States":{"F":{"Type":"Task",
+  "Resource":"arn:aws:lambda:us-east-1:123456789012:function:f",
+  "Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":60,"MaxAttempts":3,"BackoffRate":1}],"End":true}}})";
+
+TEST_F(DurableEngineTest, PassMachineSucceedsWithAwsHistory) {
+  std::string arn = start(kPass, "e1");
+  EXPECT_EQ(arn, "arn:aws:states:us-east-1:123456789012:execution:sm:e1");
+  store::ExecutionRow r = row(arn);
+  EXPECT_EQ(r.status, "SUCCEEDED");
+  EXPECT_EQ(r.doc.find("output")->as_string(), R"({"x":1})");
+  EXPECT_EQ(event_types(arn), (std::vector<std::string>{"ExecutionStarted", "PassStateEntered",
+                                                        "PassStateExited", "ExecutionSucceeded"}));
+}
+
+TEST_F(DurableEngineTest, StartIsIdempotentByNameWhileRunning) {
+  std::string arn = start(kCallback, "same", R"({"n":1})");
+  begin();
+  auto again = engine_->start(spec(kCallback, "same", R"({"n":1})"), now_ + 5);
+  auto other = engine_->start(spec(kCallback, "same", R"({"n":2})"), now_ + 5);
+  commit();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->execution_arn, arn);
+  EXPECT_EQ(again->start_ms, now_);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, "ExecutionAlreadyExists");
+  EXPECT_EQ(other.error().message, "Execution Already Exists: '" + arn + "'");
+}
+
+TEST_F(DurableEngineTest, CallbackSurvivesRestartAndCompletesWithItsToken) {
+  std::string arn = start(kCallback, "cb", R"({"n":7})");
+  ASSERT_EQ(dispatcher_.tasks.size(), 1u);
+  DispatchedTask& call = *dispatcher_.tasks[0];
+  EXPECT_TRUE(call.callback);
+  begin();
+  engine_->task_submitted(call.execution_id, call.task_id, parse(R"({"MessageId":"m-1"})"), now_ + 10);
+  commit();
+  std::string token = token_of(arn);
+  ASSERT_EQ(token.size(), 88u);
+  EXPECT_EQ(event_types(arn).back(), "TaskSubmitted");
+
+  // kill -9 and restart: the execution is rebuilt, the call is not made again (it was
+  // submitted), and the same token still completes it.
+  EXPECT_EQ(reopen(), 1);
+  EXPECT_TRUE(dispatcher_.tasks.empty());
+  begin();
+  Status st = engine_->task_success(token, parse(R"({"ok":true})"), now_ + 20);
+  commit();
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(row(arn).doc.find("output")->as_string(), R"({"ok":true})");
+  EXPECT_EQ(
+      event_types(arn),
+      (std::vector<std::string>{"ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+                                "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"}));
+  // The task is closed now: its token answers TaskTimedOut; garbage answers InvalidToken.
+  begin();
+  Status late = engine_->task_success(token, parse("{}"), now_ + 30);
+  Status bad = engine_->task_heartbeat("not-a-token", now_ + 30);
+  commit();
+  EXPECT_EQ(late.error().code, "TaskTimedOut");
+  EXPECT_EQ(bad.error().code, "InvalidToken");
+  EXPECT_EQ(bad.error().message, "Invalid Token: 'Invalid token'");
+}
+
+TEST_F(DurableEngineTest, WaitingExecutionsLeaveMemoryAndComeBackForTheirToken) {
+  std::string arn = start(kCallback, "sleepy", R"({"n":3})");
+  DispatchedTask& call = *dispatcher_.tasks[0];
+  begin();
+  engine_->task_submitted(call.execution_id, call.task_id, parse("{}"), now_ + 1);
+  commit();
+  EXPECT_EQ(engine_->open_count(), 1u);
+  advance_to(now_ + 2);  // end of a batch: nothing in flight, no timer
+  EXPECT_EQ(engine_->open_count(), 0u);
+  EXPECT_EQ(row(arn).status, "RUNNING");
+  begin();
+  ASSERT_TRUE(engine_->task_success(token_of(arn), parse(R"("done")"), now_ + 3).ok());
+  commit();
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(row(arn).doc.find("output")->as_string(), R"("done")");
+  EXPECT_EQ(event_types(arn).size(), 8u);  // nothing recorded twice by the rebuild
+}
+
+TEST_F(DurableEngineTest, InFlightCallIsDispatchedAgainAfterRestart) {
+  std::string arn = start(kRetryFunction, "retry");
+  ASSERT_EQ(dispatcher_.tasks.size(), 1u);
+  // The first attempt fails; the retry waits 60 s; the server dies during the wait.
+  begin();
+  engine_->task_result(dispatcher_.tasks[0]->execution_id, dispatcher_.tasks[0]->task_id,
+                       TaskResult::failure("Boom", "first"), now_ + 1);
+  commit();
+  EXPECT_EQ(reopen(), 1);
+  EXPECT_TRUE(dispatcher_.tasks.empty());  // waiting for the retry timer, nothing in flight
+  ASSERT_TRUE(engine_->next_wakeup().has_value());
+  EXPECT_EQ(*engine_->next_wakeup(), now_ + 1 + 60000);  // the backoff keeps its deadline
+  advance_to(now_ + 1 + 60000);
+  ASSERT_EQ(dispatcher_.tasks.size(), 1u);
+  EXPECT_EQ(dispatcher_.tasks[0]->request.attempt, 1);  // the retry counter survived
+  // Crash with the retry in flight: it is dispatched again, as the same attempt.
+  EXPECT_EQ(reopen(), 1);
+  ASSERT_EQ(dispatcher_.tasks.size(), 1u);
+  EXPECT_EQ(dispatcher_.tasks[0]->request.attempt, 1);
+  begin();
+  engine_->task_result(dispatcher_.tasks[0]->execution_id, dispatcher_.tasks[0]->task_id,
+                       TaskResult::success(parse(R"({"done":1})")), now_ + 5);
+  commit();
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(event_types(arn),
+            (std::vector<std::string>{"ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled",
+                                      "LambdaFunctionStarted", "LambdaFunctionFailed",
+                                      "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                                      "LambdaFunctionSucceeded", "TaskStateExited", "ExecutionSucceeded"}));
+}
+
+TEST_F(DurableEngineTest, WaitKeepsItsDeadlineAcrossRestarts) {
+  std::string arn = start(kWaitThenPass, "wait");
+  int64_t due = now_ + 3600 * 1000;
+  EXPECT_EQ(reopen(), 1);
+  EXPECT_EQ(engine_->next_wakeup(), std::optional<int64_t>(due));
+  advance_to(due - 1);
+  EXPECT_EQ(row(arn).status, "RUNNING");
+  advance_to(due);
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(reopen(), 0);
+}
+
+TEST_F(DurableEngineTest, TimeScaleShrinksWaits) {
+  reopen(EngineOptions{.time_scale = 0.001});
+  std::string arn = start(kWaitThenPass, "fast");
+  EXPECT_EQ(engine_->next_wakeup(), std::optional<int64_t>(now_ + 3600));
+  advance_to(now_ + 3600);
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+}
+
+TEST_F(DurableEngineTest, ActivityIsQueuedHandedOutAndTimedOutByHeartbeat) {
+  std::string arn = start(kActivity, "act", R"({"job":1})");
+  const std::string activity = "arn:aws:states:us-east-1:123456789012:activity:work";
+  std::optional<ActivityTaskHandout> got;
+  begin();
+  ASSERT_TRUE(engine_->poll_activity(activity, "worker-1", now_ + 60000,
+                                     [&](std::optional<ActivityTaskHandout> t) { got = t; }));
+  commit();
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->input, R"({"job":1})");
+  // A heartbeat within 10 s keeps it alive; then silence times it out.
+  advance_to(now_ + 8000);
+  begin();
+  ASSERT_TRUE(engine_->task_heartbeat(got->token, now_).ok());
+  commit();
+  EXPECT_EQ(reopen(), 1);  // the worker holds the task across a restart
+  advance_to(now_ + 9999);
+  EXPECT_EQ(row(arn).status, "RUNNING");
+  advance_to(now_ + 1);
+  EXPECT_EQ(row(arn).status, "FAILED");
+  EXPECT_EQ(row(arn).doc.find("error")->as_string(), "States.Timeout");
+  auto types = event_types(arn);
+  EXPECT_EQ(types[2], "ActivityScheduled");
+  EXPECT_EQ(types[3], "ActivityStarted");
+  EXPECT_EQ(types[4], "ActivityTimedOut");
+}
+
+TEST_F(DurableEngineTest, PollWithoutWorkAnswersEmptyAtItsDeadline) {
+  bool answered = false, empty = false;
+  begin();
+  ASSERT_TRUE(engine_->poll_activity("arn:aws:states:us-east-1:123456789012:activity:none", "", now_ + 60000,
+                                     [&](std::optional<ActivityTaskHandout> t) {
+                                       answered = true;
+                                       empty = !t.has_value();
+                                     }));
+  commit();
+  advance_to(now_ + 59999);
+  EXPECT_FALSE(answered);
+  advance_to(now_ + 1);
+  EXPECT_TRUE(answered);
+  EXPECT_TRUE(empty);
+}
+
+TEST_F(DurableEngineTest, StopAbortsAndRedriveResumesFromTheStoppedState) {
+  std::string arn = start(kCallback, "stop-me", R"({"n":1})");
+  begin();
+  std::string error = "Cancelled";
+  auto stopped = engine_->stop(arn, &error, nullptr, now_ + 100);
+  commit();
+  ASSERT_TRUE(stopped.ok());
+  EXPECT_EQ(*stopped, now_ + 100);
+  EXPECT_EQ(row(arn).status, "ABORTED");
+  auto types = event_types(arn);
+  EXPECT_EQ(types[types.size() - 2], "TaskStateAborted");
+  EXPECT_EQ(types.back(), "ExecutionAborted");
+
+  EXPECT_EQ(reopen(), 0);
+  begin();
+  auto redriven = engine_->redrive(arn, "tok", now_ + 200);
+  commit();
+  ASSERT_TRUE(redriven.ok()) << redriven.error().message;
+  EXPECT_EQ(row(arn).status, "RUNNING");
+  EXPECT_EQ(row(arn).redrive_count, 1);
+  types = event_types(arn);
+  std::vector<std::string> tail(types.end() - 5, types.end());
+  EXPECT_EQ(tail, (std::vector<std::string>{"ExecutionAborted", "ExecutionRedriven", "TaskStateEntered",
+                                            "TaskScheduled", "TaskStarted"}));
+  // The redriven execution is durable too.
+  EXPECT_EQ(reopen(), 1);
+  std::string token = token_of(arn);
+  begin();
+  ASSERT_TRUE(engine_->task_success(token, parse("7"), now_ + 300).ok());
+  commit();
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+}
+
+TEST_F(DurableEngineTest, HistoryLimitFailsTheExecution) {
+  reopen(EngineOptions{.max_history_events = 20});
+  std::string loop = R"({"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}})";
+  std::string arn = start(loop, "endless");
+  store::ExecutionRow r = row(arn);
+  EXPECT_EQ(r.status, "FAILED");
+  EXPECT_EQ(r.doc.find("error")->as_string(), "States.Runtime");
+  EXPECT_LE(store_->event_count(r.id), 22);
+}
+
+}  // namespace
+}  // namespace sg::engine

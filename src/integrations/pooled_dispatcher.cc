@@ -1,0 +1,69 @@
+#include "integrations/pooled_dispatcher.h"
+
+#include "integrations/lambda_executor.h"
+
+namespace sg::integrations {
+
+PooledDispatcher::PooledDispatcher(engine::TaskExecutor& executor, std::function<void(TaskOutcome)> report,
+                                   int threads)
+    : executor_(executor), report_(std::move(report)) {
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { work(); });
+}
+
+PooledDispatcher::~PooledDispatcher() { stop(); }
+
+void PooledDispatcher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+    queue_.clear();
+  }
+  cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+void PooledDispatcher::dispatch(std::unique_ptr<engine::DispatchedTask> task) {
+  if (task->callback && classify_lambda_resource(task->request.resource) == LambdaResourceKind::kOther) {
+    // No integration to call: the task is submitted at once and waits for its token.
+    TaskOutcome o;
+    o.execution_id = task->execution_id;
+    o.task_id = task->task_id;
+    o.submitted = true;
+    o.result = engine::TaskResult::success(json::Value::empty_object());
+    report_(std::move(o));
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+void PooledDispatcher::work() {
+  for (;;) {
+    std::unique_ptr<engine::DispatchedTask> task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    report_(run(*task));
+  }
+}
+
+TaskOutcome PooledDispatcher::run(engine::DispatchedTask& task) {
+  TaskOutcome o;
+  o.execution_id = task.execution_id;
+  o.task_id = task.task_id;
+  o.result = executor_.invoke(task.request);
+  o.submitted = task.callback && o.result.ok;
+  return o;
+}
+
+}  // namespace sg::integrations

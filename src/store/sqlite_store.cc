@@ -1,0 +1,399 @@
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "json/parse.h"
+
+namespace sg::store {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS resources(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  arn TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS definitions(
+  hash TEXT PRIMARY KEY,
+  text TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS executions(
+  id INTEGER PRIMARY KEY,
+  arn TEXT NOT NULL UNIQUE,
+  state_machine_arn TEXT NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  stop_ms INTEGER NOT NULL DEFAULT 0,
+  version_arn TEXT NOT NULL DEFAULT '',
+  alias_arn TEXT NOT NULL DEFAULT '',
+  redrive_count INTEGER NOT NULL DEFAULT 0,
+  doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS executions_by_machine ON executions(state_machine_arn, start_ms DESC, id DESC);
+CREATE INDEX IF NOT EXISTS executions_open ON executions(status) WHERE status = 'RUNNING';
+CREATE INDEX IF NOT EXISTS executions_closed ON executions(stop_ms) WHERE stop_ms > 0;
+CREATE TABLE IF NOT EXISTS events(
+  execution_id INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY(execution_id, id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal(
+  execution_id INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY(execution_id, seq)) WITHOUT ROWID;
+)sql";
+
+// A prepared statement, reset after each use.
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, const char* sql) {
+    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& operator=(Stmt&& o) noexcept {
+    std::swap(s_, o.s_);
+    return *this;
+  }
+  sqlite3_stmt* get() { return s_; }
+  Stmt& bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  int step() { return sqlite3_step(s_); }
+  void reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
+  std::string text(int col) {
+    const unsigned char* t = sqlite3_column_text(s_, col);
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<size_t>(sqlite3_column_bytes(s_, col)))
+             : std::string();
+  }
+  int64_t integer(int col) { return sqlite3_column_int64(s_, col); }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+json::Value parse_doc(const std::string& text) {
+  auto v = json::parse_json(text);
+  return v.ok() ? std::move(v).value() : json::Value::empty_object();
+}
+
+constexpr const char* kExecutionColumns =
+    "id, arn, state_machine_arn, name, status, start_ms, stop_ms, version_arn, alias_arn, redrive_count, doc";
+
+ExecutionRow read_execution(Stmt& s) {
+  ExecutionRow r;
+  r.id = s.integer(0);
+  r.arn = s.text(1);
+  r.state_machine_arn = s.text(2);
+  r.name = s.text(3);
+  r.status = s.text(4);
+  r.start_ms = s.integer(5);
+  r.stop_ms = s.integer(6);
+  r.version_arn = s.text(7);
+  r.alias_arn = s.text(8);
+  r.redrive_count = s.integer(9);
+  r.doc = parse_doc(s.text(10));
+  return r;
+}
+
+}  // namespace
+
+struct SqliteStore::Statements {
+  explicit Statements(sqlite3* db)
+      : put_resource(db,
+                     "INSERT INTO resources(arn, kind, doc) VALUES(?1, ?2, ?3) "
+                     "ON CONFLICT(arn) DO UPDATE SET kind = excluded.kind, doc = excluded.doc"),
+        delete_resource(db, "DELETE FROM resources WHERE arn = ?1"),
+        load_resources(db, "SELECT kind, arn, doc FROM resources ORDER BY seq"),
+        put_definition(db, "INSERT OR IGNORE INTO definitions(hash, text) VALUES(?1, ?2)"),
+        get_definition(db, "SELECT text FROM definitions WHERE hash = ?1"),
+        insert_execution(
+            db,
+            "INSERT INTO executions(arn, state_machine_arn, name, status, start_ms, stop_ms, "
+            "version_arn, alias_arn, redrive_count, doc) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        update_execution(db,
+                         "UPDATE executions SET status = ?2, stop_ms = ?3, redrive_count = ?4, doc = ?5 "
+                         "WHERE id = ?1"),
+        find_execution(
+            db, (std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE arn = ?1").c_str()),
+        find_execution_by_id(
+            db, (std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE id = ?1").c_str()),
+        open_executions(db, (std::string("SELECT ") + kExecutionColumns +
+                             " FROM executions WHERE status = 'RUNNING' ORDER BY id")
+                                .c_str()),
+        append_event(db, "INSERT OR REPLACE INTO events(execution_id, id, doc) VALUES(?1, ?2, ?3)"),
+        events_asc(
+            db,
+            "SELECT doc FROM events WHERE execution_id = ?1 AND id >= ?2 AND id <= ?3 ORDER BY id LIMIT ?4"),
+        events_desc(
+            db,
+            "SELECT doc FROM events WHERE execution_id = ?1 AND id >= ?2 AND id <= ?3 ORDER BY id DESC "
+            "LIMIT ?4"),
+        event_count(db, "SELECT COALESCE(MAX(id), 0) FROM events WHERE execution_id = ?1"),
+        append_journal(db, "INSERT OR REPLACE INTO journal(execution_id, seq, doc) VALUES(?1, ?2, ?3)"),
+        journal(db, "SELECT doc FROM journal WHERE execution_id = ?1 ORDER BY seq"),
+        begin(db, "BEGIN IMMEDIATE"),
+        commit(db, "COMMIT") {}
+
+  Stmt put_resource, delete_resource, load_resources, put_definition, get_definition, insert_execution,
+      update_execution, find_execution, find_execution_by_id, open_executions, append_event, events_asc,
+      events_desc, event_count, append_journal, journal, begin, commit;
+};
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, const SqliteOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error{"STORE", "cannot create the data directory " + dir + ": " + ec.message()};
+  std::string path = dir + "/stepguard.db";
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return Error{"STORE", "cannot open " + path + ": " + msg};
+  }
+  std::unique_ptr<SqliteStore> s(new SqliteStore(db));
+  std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF; ";
+  pragmas += options.sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+  pragmas += "PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536;";
+  if (Status st = s->exec(pragmas.c_str()); !st.ok())
+    return Error{"STORE", "cannot open " + path + ": " + st.error().message};
+  if (Status st = s->exec(kSchema); !st.ok())
+    return Error{"STORE", "cannot create the schema in " + path + ": " + st.error().message};
+  s->st_ = std::make_unique<Statements>(db);
+  return s;
+}
+
+SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+
+SqliteStore::~SqliteStore() {
+  if (in_txn_) (void)commit();
+  st_.reset();
+  sqlite3_close(db_);
+}
+
+Status SqliteStore::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::Fail("STORE", msg);
+  }
+  return Status::Ok();
+}
+
+void SqliteStore::note(int rc, const char* what) {
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW || rc == SQLITE_OK || !health_.ok()) return;
+  std::string msg = what;
+  msg += ": ";
+  msg += sqlite3_errmsg(db_);
+  health_ = Status::Fail("STORE", msg);
+}
+
+Status SqliteStore::begin() {
+  if (in_txn_) return Status::Ok();
+  int rc = st_->begin.step();
+  st_->begin.reset();
+  if (rc != SQLITE_DONE) {
+    note(rc, "BEGIN");
+    return health_;
+  }
+  in_txn_ = true;
+  return Status::Ok();
+}
+
+Status SqliteStore::commit() {
+  if (!in_txn_) return health_;
+  int rc = st_->commit.step();
+  st_->commit.reset();
+  in_txn_ = false;
+  if (rc != SQLITE_DONE) {
+    note(rc, "COMMIT");
+    (void)exec("ROLLBACK");
+  }
+  return health_;
+}
+
+void SqliteStore::put_resource(std::string_view kind, std::string_view arn, const json::Value& doc) {
+  Stmt& s = st_->put_resource;
+  s.bind(1, arn).bind(2, kind).bind(3, doc.dump());
+  note(s.step(), "saving a resource");
+  s.reset();
+}
+
+void SqliteStore::delete_resource(std::string_view arn) {
+  Stmt& s = st_->delete_resource;
+  s.bind(1, arn);
+  note(s.step(), "deleting a resource");
+  s.reset();
+}
+
+std::vector<StoredResource> SqliteStore::load_resources() {
+  std::vector<StoredResource> out;
+  Stmt& s = st_->load_resources;
+  while (s.step() == SQLITE_ROW) out.push_back(StoredResource{s.text(0), s.text(1), parse_doc(s.text(2))});
+  s.reset();
+  return out;
+}
+
+void SqliteStore::put_definition(std::string_view hash, std::string_view text) {
+  Stmt& s = st_->put_definition;
+  s.bind(1, hash).bind(2, text);
+  note(s.step(), "saving a definition");
+  s.reset();
+}
+
+std::optional<std::string> SqliteStore::definition(std::string_view hash) {
+  Stmt& s = st_->get_definition;
+  s.bind(1, hash);
+  std::optional<std::string> out;
+  if (s.step() == SQLITE_ROW) out = s.text(0);
+  s.reset();
+  return out;
+}
+
+void SqliteStore::insert_execution(ExecutionRow& row) {
+  Stmt& s = st_->insert_execution;
+  s.bind(1, row.arn).bind(2, row.state_machine_arn).bind(3, row.name).bind(4, row.status);
+  s.bind(5, row.start_ms).bind(6, row.stop_ms).bind(7, row.version_arn).bind(8, row.alias_arn);
+  s.bind(9, row.redrive_count).bind(10, row.doc.dump());
+  note(s.step(), "saving an execution");
+  s.reset();
+  row.id = sqlite3_last_insert_rowid(db_);
+}
+
+void SqliteStore::update_execution(const ExecutionRow& row) {
+  Stmt& s = st_->update_execution;
+  s.bind(1, row.id)
+      .bind(2, row.status)
+      .bind(3, row.stop_ms)
+      .bind(4, row.redrive_count)
+      .bind(5, row.doc.dump());
+  note(s.step(), "updating an execution");
+  s.reset();
+}
+
+std::optional<ExecutionRow> SqliteStore::find_execution(std::string_view arn) {
+  Stmt& s = st_->find_execution;
+  s.bind(1, arn);
+  std::optional<ExecutionRow> out;
+  if (s.step() == SQLITE_ROW) out = read_execution(s);
+  s.reset();
+  return out;
+}
+
+std::optional<ExecutionRow> SqliteStore::find_execution_by_id(int64_t id) {
+  Stmt& s = st_->find_execution_by_id;
+  s.bind(1, id);
+  std::optional<ExecutionRow> out;
+  if (s.step() == SQLITE_ROW) out = read_execution(s);
+  s.reset();
+  return out;
+}
+
+std::vector<ExecutionRow> SqliteStore::list_executions(const ExecutionFilter& f) {
+  std::string sql =
+      std::string("SELECT ") + kExecutionColumns + " FROM executions WHERE state_machine_arn = ?1";
+  if (!f.version_arn.empty()) sql += " AND version_arn = ?2";
+  if (!f.alias_arn.empty()) sql += " AND alias_arn = ?3";
+  if (!f.status.empty()) sql += " AND status = ?4";
+  if (f.redriven) sql += *f.redriven ? " AND redrive_count > 0" : " AND redrive_count = 0";
+  if (f.before) sql += " AND (start_ms < ?5 OR (start_ms = ?5 AND id < ?6))";
+  sql += " ORDER BY start_ms DESC, id DESC LIMIT ?7";
+  Stmt s(db_, sql.c_str());
+  s.bind(1, f.state_machine_arn);
+  if (!f.version_arn.empty()) s.bind(2, f.version_arn);
+  if (!f.alias_arn.empty()) s.bind(3, f.alias_arn);
+  if (!f.status.empty()) s.bind(4, f.status);
+  if (f.before) s.bind(5, f.before->first).bind(6, f.before->second);
+  s.bind(7, static_cast<int64_t>(f.limit));
+  std::vector<ExecutionRow> out;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) out.push_back(read_execution(s));
+  note(rc, "listing executions");
+  return out;
+}
+
+std::vector<ExecutionRow> SqliteStore::open_executions() {
+  std::vector<ExecutionRow> out;
+  Stmt& s = st_->open_executions;
+  while (s.step() == SQLITE_ROW) out.push_back(read_execution(s));
+  s.reset();
+  return out;
+}
+
+void SqliteStore::append_event(int64_t execution_id, int64_t event_id, std::string_view json) {
+  Stmt& s = st_->append_event;
+  s.bind(1, execution_id).bind(2, event_id).bind(3, json);
+  note(s.step(), "saving a history event");
+  s.reset();
+}
+
+std::vector<std::string> SqliteStore::events(int64_t execution_id, int64_t from, int64_t to, bool reverse,
+                                             int limit) {
+  Stmt& s = reverse ? st_->events_desc : st_->events_asc;
+  s.bind(1, execution_id).bind(2, from).bind(3, to > 0 ? to : INT64_MAX).bind(4, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (s.step() == SQLITE_ROW) out.push_back(s.text(0));
+  s.reset();
+  return out;
+}
+
+int64_t SqliteStore::event_count(int64_t execution_id) {
+  Stmt& s = st_->event_count;
+  s.bind(1, execution_id);
+  int64_t n = s.step() == SQLITE_ROW ? s.integer(0) : 0;
+  s.reset();
+  return n;
+}
+
+void SqliteStore::append_journal(int64_t execution_id, int64_t seq, std::string_view json) {
+  Stmt& s = st_->append_journal;
+  s.bind(1, execution_id).bind(2, seq).bind(3, json);
+  note(s.step(), "saving a journal entry");
+  s.reset();
+}
+
+std::vector<std::string> SqliteStore::journal(int64_t execution_id) {
+  Stmt& s = st_->journal;
+  s.bind(1, execution_id);
+  std::vector<std::string> out;
+  while (s.step() == SQLITE_ROW) out.push_back(s.text(0));
+  s.reset();
+  return out;
+}
+
+int64_t SqliteStore::purge_closed_before(int64_t before_ms) {
+  Stmt ids(db_, "SELECT id FROM executions WHERE stop_ms > 0 AND stop_ms < ?1");
+  ids.bind(1, before_ms);
+  std::vector<int64_t> victims;
+  while (ids.step() == SQLITE_ROW) victims.push_back(ids.integer(0));
+  Stmt del_events(db_, "DELETE FROM events WHERE execution_id = ?1");
+  Stmt del_journal(db_, "DELETE FROM journal WHERE execution_id = ?1");
+  Stmt del_exec(db_, "DELETE FROM executions WHERE id = ?1");
+  for (int64_t id : victims) {
+    for (Stmt* s : {&del_events, &del_journal, &del_exec}) {
+      s->bind(1, id);
+      note(s->step(), "purging an execution");
+      s->reset();
+    }
+  }
+  return static_cast<int64_t>(victims.size());
+}
+
+}  // namespace sg::store

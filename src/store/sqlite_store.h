@@ -1,0 +1,117 @@
+// SqliteStore: stepguard's embedded store, one SQLite database (WAL) under the data
+// directory. It holds the API's resources (as JSON documents), definitions by hash, and for
+// every Standard execution its row (status, dates, output...), its history events and its
+// journal: the inputs (task results, timer firings, callbacks, stops) that drove it, which
+// the engine replays to rebuild open executions after a restart.
+//
+// Transactions: the engine opens one per batch of work (begin()), writes everything the
+// batch did, and commits once (commit()): one disk sync for many transitions (group
+// commit). Reads see the batch's own writes. Writes outside begin()/commit() run in their
+// own transaction.
+//
+// All SQL of the project lives in store/. Not thread-safe: one thread (the engine's) uses
+// a store. Every method that can fail on I/O returns a Status/Result; a store whose disk
+// failed keeps failing rather than pretending.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "json/value.h"
+#include "store/resource_store.h"
+
+struct sqlite3;
+
+namespace sg::store {
+
+struct SqliteOptions {
+  // FULL: a commit survives power loss. NORMAL: a commit survives a crash of the process
+  // (kill -9), not of the machine; faster on slow disks.
+  bool sync_full = true;
+};
+
+struct ExecutionRow {
+  int64_t id = 0;  // internal key (0 before insert)
+  std::string arn;
+  std::string state_machine_arn;  // unqualified
+  std::string name;
+  std::string status;  // RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+  int64_t start_ms = 0;
+  int64_t stop_ms = 0;  // 0 while running
+  std::string version_arn, alias_arn;
+  int64_t redrive_count = 0;
+  json::Value doc;  // everything else (input, definition hash, seed, output, error, cause, ...)
+};
+
+struct ExecutionFilter {
+  std::string state_machine_arn;  // unqualified
+  std::string version_arn;        // when listing a version
+  std::string alias_arn;          // when listing an alias
+  std::string status;             // empty: any
+  std::optional<bool> redriven;   // redriveFilter
+  // Keyset pagination, newest first: rows strictly older than (start_ms, id).
+  std::optional<std::pair<int64_t, int64_t>> before;
+  int limit = 100;
+};
+
+class SqliteStore final : public ResourceStore {
+ public:
+  // Opens (creating when missing) `dir`/stepguard.db. Fails with code "STORE" naming the
+  // file and SQLite's message.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& dir, const SqliteOptions& options = {});
+  ~SqliteStore() override;
+
+  Status begin();
+  Status commit();
+  bool in_transaction() const { return in_txn_; }
+
+  // ResourceStore.
+  void put_resource(std::string_view kind, std::string_view arn, const json::Value& doc) override;
+  void delete_resource(std::string_view arn) override;
+  std::vector<StoredResource> load_resources() override;
+
+  // Definitions, stored once per distinct text.
+  void put_definition(std::string_view hash, std::string_view text);
+  std::optional<std::string> definition(std::string_view hash);
+
+  // Executions. insert_execution() fills row.id.
+  void insert_execution(ExecutionRow& row);
+  void update_execution(const ExecutionRow& row);
+  std::optional<ExecutionRow> find_execution(std::string_view arn);
+  std::optional<ExecutionRow> find_execution_by_id(int64_t id);
+  std::vector<ExecutionRow> list_executions(const ExecutionFilter& filter);
+  std::vector<ExecutionRow> open_executions();  // RUNNING, oldest first
+
+  // History events (JSON text of each event) and journal entries.
+  void append_event(int64_t execution_id, int64_t event_id, std::string_view json);
+  // Events with id in [from, to] (to 0: no upper bound), ascending or descending, at most limit.
+  std::vector<std::string> events(int64_t execution_id, int64_t from, int64_t to, bool reverse, int limit);
+  int64_t event_count(int64_t execution_id);
+  void append_journal(int64_t execution_id, int64_t seq, std::string_view json);
+  std::vector<std::string> journal(int64_t execution_id);
+
+  // Deletes executions closed before `before_ms` with their events and journals; returns
+  // how many.
+  int64_t purge_closed_before(int64_t before_ms);
+
+  // The first write error since open (writes inside a batch report through commit()).
+  const Status& health() const { return health_; }
+
+ private:
+  explicit SqliteStore(sqlite3* db);
+  struct Statements;
+  Status exec(const char* sql);
+  void note(int rc, const char* what);
+
+  sqlite3* db_;
+  std::unique_ptr<Statements> st_;
+  bool in_txn_ = false;
+  Status health_;
+};
+
+}  // namespace sg::store
