@@ -182,7 +182,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, c
 SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 
 SqliteStore::~SqliteStore() {
-  if (in_txn_) (void)commit();
+  // Only commit() makes a batch durable: a batch still open here is abandoned, as a crash
+  // would abandon it.
+  if (in_txn_) (void)exec("ROLLBACK");
   st_.reset();
   sqlite3_close(db_);
 }
