@@ -66,15 +66,23 @@ ApiOr<std::pair<std::string, Value>> execution_input(const std::optional<std::st
   return std::pair<std::string, Value>{*input, std::move(v).value()};
 }
 
-// Why an execution can or cannot be redriven (reference §8.1).
+// Why an execution can or cannot be redriven (reference §8.1). `machine_gone`: its state
+// machine was deleted (or deleted and made again under the same name since it started).
 std::pair<std::string, std::string> redrive_status(const store::ExecutionRow& row, int64_t now_ms,
-                                                   int64_t max_events, int64_t events) {
+                                                   int64_t max_events, int64_t events, bool machine_gone) {
   if (row.status == "RUNNING") return {"NOT_REDRIVABLE", "Execution is RUNNING and cannot be redriven"};
   if (row.status == "SUCCEEDED") return {"NOT_REDRIVABLE", "Execution is SUCCEEDED and cannot be redriven"};
+  if (machine_gone) return {"NOT_REDRIVABLE", "State machine is in DELETING status"};
   if (events >= max_events - 1) return {"NOT_REDRIVABLE", "Execution history event limit exceeded"};
   if (now_ms - row.stop_ms > kRedriveWindowMs)
     return {"NOT_REDRIVABLE", "Execution redrivable period exceeded"};
   return {"REDRIVABLE", ""};
+}
+
+// The execution's state machine was deleted (or deleted and made again) since it started.
+bool machine_gone(const Registry& registry, const store::ExecutionRow& row) {
+  const StateMachineRecord* sm = registry.find_state_machine(row.state_machine_arn);
+  return sm == nullptr || sm->creation_ms > row.start_ms;
 }
 
 ApiOr<ParsedArn> standard_execution_arn(const ApiContext& ctx, const std::string& arn) {
@@ -261,7 +269,8 @@ ApiResult ExecutionActions::describe_execution(const Value& request) {
   b.add("redriveCount", Value::integer(row->redrive_count));
   if (const Value* rd = doc.find("redriveDate"); rd && rd->is_int()) add_date(b, "redriveDate", rd->as_int());
   auto [status, reason] = redrive_status(*row, registry_.now_ms(), engine_.options().max_history_events,
-                                         row->status == "RUNNING" ? 0 : engine_.store().event_count(row->id));
+                                         row->status == "RUNNING" ? 0 : engine_.store().event_count(row->id),
+                                         machine_gone(registry_, *row));
   b.add("redriveStatus", Value::string(status));
   add_string_if(b, "redriveStatusReason", reason);
   return std::move(b).build();
@@ -461,7 +470,8 @@ ApiResult ExecutionActions::redrive_execution(const Value& request, int64_t now_
     return std::move(b).build();
   }
   auto [status, reason] = redrive_status(*row, now_ms, engine_.options().max_history_events,
-                                         row->status == "RUNNING" ? 0 : engine_.store().event_count(row->id));
+                                         row->status == "RUNNING" ? 0 : engine_.store().event_count(row->id),
+                                         machine_gone(registry_, *row));
   if (status != "REDRIVABLE")
     return api_error("ExecutionNotRedrivable", "Execution not redrivable: " + reason);
   auto date = engine_.redrive(*arn, token.value_or(""), now_ms);

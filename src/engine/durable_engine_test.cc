@@ -335,6 +335,34 @@ TEST_F(DurableEngineTest, StopAbortsAndRedriveResumesFromTheStoppedState) {
   EXPECT_EQ(row(arn).status, "SUCCEEDED");
 }
 
+TEST_F(DurableEngineTest, RedriveOfAMapReRunsOnlyTheIterationsThatFailed) {
+  std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
+    "Iterator":{"StartAt":"F","States":{"F":{"Type":"Task",
+      "Resource":"arn:aws:lambda:us-east-1:123456789012:function:f","End":true}}}}}})";
+  std::string arn = start(def, "map", R"({"items":[1,2,3]})");
+  ASSERT_EQ(dispatcher_.tasks.size(), 3u);
+  auto answer = [&](size_t i, TaskResult r) {
+    begin();
+    engine_->task_result(dispatcher_.tasks[i]->execution_id, dispatcher_.tasks[i]->task_id, std::move(r), now_);
+    commit();
+  };
+  answer(0, TaskResult::success(parse("10")));
+  answer(2, TaskResult::success(parse("30")));
+  answer(1, TaskResult::failure("Boom", "item 2"));
+  ASSERT_EQ(row(arn).status, "FAILED");
+  dispatcher_.tasks.clear();
+  EXPECT_EQ(reopen(), 0);
+  begin();
+  ASSERT_TRUE(engine_->redrive(arn, "", now_ + 10).ok());
+  commit();
+  ASSERT_EQ(dispatcher_.tasks.size(), 1u);  // only the failed iteration runs again
+  EXPECT_EQ(dispatcher_.tasks[0]->request.parameters, parse("2"));
+  answer(0, TaskResult::success(parse("20")));
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(row(arn).doc.find("output")->as_string(), "[10,20,30]");
+  EXPECT_EQ(row(arn).redrive_count, 1);
+}
+
 TEST_F(DurableEngineTest, HistoryLimitFailsTheExecution) {
   reopen(EngineOptions{.max_history_events = 20});
   std::string loop = R"({"StartAt":"A","States":{"A":{"Type":"Pass","Next":"A"}}})";

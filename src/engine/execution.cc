@@ -84,7 +84,8 @@ struct Frame {
   // Parallel/Map in progress.
   std::vector<std::unique_ptr<Frame>> children;
   std::vector<Value> results;
-  std::vector<Value> items;
+  std::vector<Value> items;      // kept until the fork succeeds: a redrive re-runs the rest
+  std::vector<char> slot_done;   // 1 once a branch/iteration's result is recorded
   size_t started = 0, running = 0, completed = 0, failed = 0;
   int64_t max_concurrency = 0;
   std::optional<double> tolerated_pct;
@@ -415,11 +416,13 @@ void Execution::Impl::start_fork(Frame* f, Step step) {
     size_t n = s.branches.size();
     f->results.assign(n, Value());
     f->items.assign(n, step.value);
+    f->slot_done.assign(n, 0);
     f->max_concurrency = 0;
   } else {
     f->last_event = events.map_state_started(f->last_event, now, step.items.size());
     f->items = std::move(step.items);
     f->results.assign(f->items.size(), Value());
+    f->slot_done.assign(f->items.size(), 0);
     f->max_concurrency = step.max_concurrency;
     f->tolerated_pct = step.tolerated_failure_percentage;
     f->tolerated_count = step.tolerated_failure_count;
@@ -434,14 +437,17 @@ void Execution::Impl::start_fork(Frame* f, Step step) {
 void Execution::Impl::start_children(Frame* f) {
   const State& s = *f->state;
   bool is_map = s.type == asl::StateType::kMap;
-  size_t first_new = f->children.size();
+  // children[i] is slot i's frame (release() relies on it), even when a redrive skips slots.
+  if (f->children.size() < f->items.size()) f->children.resize(f->items.size());
+  size_t first_new = f->started;
   while (f->started < f->items.size() &&
          (f->max_concurrency <= 0 || f->running < static_cast<size_t>(f->max_concurrency))) {
     size_t i = f->started++;
+    if (f->slot_done[i]) continue;  // done before a redrive
     auto child = std::make_unique<Frame>();
     child->container = is_map ? s.processor.get() : s.branches[i].get();
     child->state = child->container->start;
-    child->input = std::move(f->items[i]);
+    child->input = f->items[i];
     child->parent = f;
     child->slot = i;
     child->last_event = f->last_event;
@@ -451,10 +457,11 @@ void Execution::Impl::start_children(Frame* f) {
           events.map_iteration(f->last_event, now, "MapIterationStarted", s.name, child->map_index);
     }
     ++f->running;
-    f->children.push_back(std::move(child));
+    f->children[i] = std::move(child);
   }
   // In item order, ahead of older work.
-  for (size_t k = f->children.size(); k-- > first_new;) ready_next(f->children[k].get(), Action::kEnter);
+  for (size_t k = f->started; k-- > first_new;)
+    if (!f->slot_done[k]) ready_next(f->children[k].get(), Action::kEnter);
 }
 
 void Execution::Impl::fork_done(Frame* f) {
@@ -463,7 +470,6 @@ void Execution::Impl::fork_done(Frame* f) {
   for (auto& c : f->children)
     if (c && !c->finished) graveyard.push_back(std::move(c));
   f->children.clear();
-  f->items.clear();
   Step next;
   if (f->fork_failed) {
     f->last_event = events.plain(f->last_event, now, is_map ? "MapStateFailed" : "ParallelStateFailed");
@@ -477,6 +483,8 @@ void Execution::Impl::fork_done(Frame* f) {
     if (is_map && f->last_iteration_event) f->last_event = f->last_iteration_event;
     Value results = Value::array(std::move(f->results));
     f->results.clear();
+    f->items.clear();
+    f->slot_done.clear();
     asl::StateRoots roots(ex, f->entry, f->input);
     next = asl::complete(s, f->input, results, roots, f->entry, *entropy);
   }
@@ -502,6 +510,7 @@ void Execution::Impl::frame_succeeded(Frame* f, Value output) {
     p->last_event = f->last_event;
   }
   p->results[f->slot] = std::move(output);
+  p->slot_done[f->slot] = 1;
   --p->running;
   ++p->completed;
   if (p->completed == p->items.size()) {
@@ -536,6 +545,7 @@ void Execution::Impl::frame_failed(Frame* f, StatesError error) {
     }
     if (within) {
       p->results[f->slot] = asl::error_output(error);
+      p->slot_done[f->slot] = 1;
       --p->running;
       ++p->completed;
       if (p->completed == p->items.size())
@@ -809,8 +819,6 @@ bool Execution::redrive(int64_t now_ms) {
   for (auto& c : root->children)
     if (c) m.graveyard.push_back(std::move(c));
   root->children.clear();
-  root->items.clear();
-  root->results.clear();
   root->cancelled = root->finished = false;
   root->task_id = 0;
   root->last_event = m.events.execution_redriven(m.events.last_id(), m.now, count);
@@ -818,7 +826,25 @@ bool Execution::redrive(int64_t now_ms) {
     m.deadline = m.now + m.scaled(*m.sm.timeout_seconds * 1000);
     m.schedule(m.deadline, nullptr, Action::kExecutionTimeout);
   }
-  m.ready(root, Action::kEnter);
+  // A Parallel or Map that stopped with some branches or iterations done re-runs only the
+  // others (from their start); any other state is entered again.
+  asl::StateType t = root->state->type;
+  size_t done_slots = 0;
+  for (char d : root->slot_done) done_slots += d != 0;
+  if ((t == asl::StateType::kParallel || t == asl::StateType::kMap) && !root->items.empty() &&
+      done_slots < root->items.size()) {
+    root->fork_failed = false;
+    root->started = 0;
+    root->running = 0;
+    root->completed = done_slots;
+    root->failed = 0;
+    m.start_children(root);
+  } else {
+    root->items.clear();
+    root->results.clear();
+    root->slot_done.clear();
+    m.ready(root, Action::kEnter);
+  }
   m.run_ready();
   return true;
 }

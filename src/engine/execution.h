@@ -109,8 +109,9 @@ class Execution {
   void stop(const std::string* error, const std::string* cause, int64_t now_ms);
 
   // RedriveExecution: a FAILED, TIMED_OUT or ABORTED execution runs again from the state
-  // it ended in (ExecutionRedriven; Parallel and Map states re-run whole). False when the
-  // execution is running or succeeded.
+  // it ended in (ExecutionRedriven). A Parallel or Map state re-runs only its branches or
+  // iterations that did not succeed, each from its start. False when the execution is
+  // running or succeeded.
   bool redrive(int64_t now_ms);
   // Fails the execution (ExecutionFailed) from outside, e.g. a host that finds it stalled.
   void fail(const std::string& error, const std::string& cause, int64_t now_ms);
