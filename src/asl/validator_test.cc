@@ -85,6 +85,21 @@ TEST(ValidateText, SyntaxErrorIsJacksonStyle) {
                     loc)));
 }
 
+// Text that ends too early says what it was in the middle of, pointing past its end.
+TEST(ValidateText, TruncatedTextIsEndOfInput) {
+  auto message_of = [](std::string_view text) {
+    auto ds = validate_definition_text(text);
+    return ds.empty() ? std::string() : ds[0].message.substr(0, ds[0].message.find('\n'));
+  };
+  EXPECT_EQ(message_of(R"({"StartAt": "A")"), "Unexpected end-of-input: expected close marker for Object");
+  EXPECT_EQ(message_of(R"({"States": [1,)"), "Unexpected end-of-input: expected close marker for Array");
+  EXPECT_EQ(message_of(R"({"Comment": "abc)"),
+            "Unexpected end-of-input: was expecting closing quote for a String value");
+  auto ds = validate_definition_text("{");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].location, R"x([Source: (String)"{"; line: 1, column: 2])x");
+}
+
 TEST(ValidateText, SyntaxErrorSourceIsTruncatedAfter500Characters) {
   std::string text = "{\"Comment\": \"" + std::string(600, 'x') + "\", oops}";
   auto ds = validate_definition_text(text);

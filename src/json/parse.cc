@@ -107,6 +107,34 @@ Value from_nlohmann(const nlohmann::ordered_json& j) {
   }
 }
 
+// What the text was in the middle of when it ended, as Jackson words it: an open string,
+// or the innermost open object or array.
+std::string end_of_input_message(std::string_view text) {
+  std::vector<char> open;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"')
+      in_string = true;
+    else if (c == '{' || c == '[')
+      open.push_back(c);
+    else if ((c == '}' || c == ']') && !open.empty())
+      open.pop_back();
+  }
+  if (in_string) return "Unexpected end-of-input: was expecting closing quote for a String value";
+  if (open.empty()) return "Unexpected end-of-input";
+  return open.back() == '{' ? "Unexpected end-of-input: expected close marker for Object"
+                            : "Unexpected end-of-input: expected close marker for Array";
+}
+
 // Describes a syntax error the way Jackson (AWS's parser) does, with a 1-based position.
 Error describe_error(std::string_view text, size_t byte, ParseErrorPosition* where) {
   size_t line = 1, col = 1;
@@ -125,8 +153,19 @@ Error describe_error(std::string_view text, size_t byte, ParseErrorPosition* whe
   std::string msg;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     msg = "No content to map due to end-of-input";
-  } else if (at >= text.size()) {
-    msg = "Unexpected end-of-input";
+  } else if (at >= text.size() || byte > text.size()) {
+    msg = end_of_input_message(text);
+    // Jackson points just past the last character.
+    line = 1;
+    col = 1;
+    for (char ch : text) {
+      if (ch == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
   } else {
     unsigned char c = static_cast<unsigned char>(text[at]);
     if (std::isalpha(c)) {
