@@ -278,6 +278,7 @@ void DurableEngine::apply(Live& l, const Value& e) {
       const Value* err = e.find("err");
       const Value* cause = e.find("cause");
       r.has_error = err != nullptr;
+      r.has_cause = cause != nullptr;
       if (err) r.error = std::string(err->as_string());
       if (cause) r.cause = std::string(cause->as_string());
       const Value* hb = e.find("hb");
@@ -582,7 +583,7 @@ Status DurableEngine::task_failure(const std::string& token, const std::string* 
   e.add("t", Value::integer(now_ms));
   e.add("ok", Value::boolean(false));
   if (error) e.add("err", Value::string(*error));
-  e.add("cause", Value::string(cause ? *cause : ""));
+  if (cause) e.add("cause", Value::string(*cause));
   Value entry = std::move(e).build();
   journal(*l, entry);
   apply(*l, entry);
@@ -678,7 +679,7 @@ void DurableEngine::task_result(int64_t execution_id, uint64_t task_id, TaskResu
     e.add("out", result.output);
   } else {
     if (result.has_error) e.add("err", Value::string(result.error));
-    e.add("cause", Value::string(result.cause));
+    if (result.has_cause) e.add("cause", Value::string(result.cause));
     if (result.heartbeat_timeout) e.add("hb", Value::boolean(true));
   }
   Value entry = std::move(e).build();

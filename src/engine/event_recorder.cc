@@ -152,13 +152,14 @@ int64_t EventRecorder::task_succeeded(int64_t prev, int64_t ts, const asl::State
 }
 
 int64_t EventRecorder::task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error,
-                                   std::string_view cause, bool timed_out) {
+                                   std::string_view cause, bool timed_out, bool has_cause) {
   if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
   ObjectBuilder b(4);
   if (!is_lambda(s) && !is_activity(s)) add_resource(b, s);
   // SendTaskFailure without an error name: AWS's TaskFailed/ActivityFailed carries none.
   if (timed_out || !error.empty()) b.add("error", Value::string(error));
-  if (!timed_out || !cause.empty()) b.add("cause", Value::string(cause));
+  // Likewise without a cause (a timeout has none unless the executor gave one).
+  if (has_cause && (!timed_out || !cause.empty())) b.add("cause", Value::string(cause));
   std::string p = task_prefix(s) + (timed_out ? "TimedOut" : "Failed");
   return emit(prev, ts, p, lower_first(p) + "EventDetails", std::move(b).build());
 }

@@ -44,7 +44,7 @@ class EventRecorder {
   int64_t task_started(int64_t prev, int64_t ts, const asl::State& s);
   int64_t task_succeeded(int64_t prev, int64_t ts, const asl::State& s, const json::Value& output);
   int64_t task_failed(int64_t prev, int64_t ts, const asl::State& s, std::string_view error,
-                      std::string_view cause, bool timed_out);
+                      std::string_view cause, bool timed_out, bool has_cause = true);
 
   // A callback task's call went out (TaskSubmitted with the call's response).
   int64_t task_submitted(int64_t prev, int64_t ts, const asl::State& s, const json::Value& response);

@@ -393,9 +393,10 @@ void Execution::Impl::complete_task(Frame* f, TaskResult r) {
     next = asl::complete(s, f->input, r.output, roots, f->entry, *entropy);
   } else {
     bool timed_out = r.error == asl::errors::kTimeout;
-    f->last_event = events.task_failed(f->last_event, now, s, r.error, r.cause, timed_out);
+    f->last_event = events.task_failed(f->last_event, now, s, r.error, r.cause, timed_out, r.has_cause);
     StatesError e = StatesError::make(std::move(r.error), std::move(r.cause));
     e.has_error = r.has_error;
+    e.has_cause = r.has_cause;
     e.heartbeat = r.heartbeat_timeout;
     if (timed_out && e.cause.empty()) e.has_cause = false;  // TaskTimedOut carries no cause
     next.kind = Step::Kind::kFail;

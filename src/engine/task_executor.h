@@ -50,6 +50,7 @@ struct TaskResult {
   std::string error;               // when !ok: the error name Retry/Catch match on
   std::string cause;               // when !ok
   bool has_error = true;           // false when a failure carries no error name (SendTaskFailure without one)
+  bool has_cause = true;           // false when a failure carries no cause (SendTaskFailure without one)
   bool heartbeat_timeout = false;  // a States.Timeout from a missed heartbeat
 
   static TaskResult success(json::Value v) {

@@ -800,6 +800,15 @@ class Callbacks(ApiTest):
         self.sfn.send_task_failure(taskToken=task_token(self.sfn, arn), cause="why")
         wait_status(self.sfn, arn, "FAILED")
         self.assertNotIn("error", wait_event(self.sfn, arn, "TaskFailed")["taskFailedEventDetails"])
+        # Nor a cause without one; the execution then fails with neither.
+        arn = self.sfn.start_execution(stateMachineArn=sm)["executionArn"]
+        self.sfn.send_task_failure(taskToken=task_token(self.sfn, arn))
+        wait_status(self.sfn, arn, "FAILED")
+        self.assertEqual(wait_event(self.sfn, arn, "TaskFailed")["taskFailedEventDetails"],
+                         {"resourceType": "sqs", "resource": "sendMessage.waitForTaskToken"})
+        described = self.sfn.describe_execution(executionArn=arn)
+        self.assertNotIn("error", described)
+        self.assertNotIn("cause", described)
 
     def test_bad_tokens_and_outputs(self):
         sm = self.create(callback_definition())["stateMachineArn"]
