@@ -69,6 +69,9 @@ class TaskDispatcher {
   virtual ~TaskDispatcher() = default;
   // Starts the task; never blocks for its result.
   virtual void dispatch(std::unique_ptr<DispatchedTask> task) = 0;
+  // For a callback task: the submission's response when no call needs to be made (the
+  // engine then records it at once instead of dispatching); nullopt to dispatch it.
+  virtual std::optional<json::Value> submit_at_once(const TaskRequest&) { return std::nullopt; }
 };
 
 // What StartExecution needs from the registry, resolved.

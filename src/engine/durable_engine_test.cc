@@ -18,7 +18,11 @@ using json::Value;
 class FakeDispatcher final : public TaskDispatcher {
  public:
   void dispatch(std::unique_ptr<DispatchedTask> task) override { tasks.push_back(std::move(task)); }
+  std::optional<Value> submit_at_once(const TaskRequest&) override {
+    return submit_now ? std::optional<Value>(Value::empty_object()) : std::nullopt;
+  }
   std::vector<std::unique_ptr<DispatchedTask>> tasks;
+  bool submit_now = false;
 };
 
 Value parse(std::string_view text) {
@@ -208,6 +212,19 @@ TEST_F(DurableEngineTest, WaitingExecutionsLeaveMemoryAndComeBackForTheirToken) 
   EXPECT_EQ(event_types(arn).size(), 8u);  // nothing recorded twice by the rebuild
 }
 
+TEST_F(DurableEngineTest, CallbackWithNothingToCallIsSubmittedInTheStartingBatch) {
+  dispatcher_.submit_now = true;
+  std::string arn = start(kCallback, "direct", R"({"n":1})");
+  EXPECT_TRUE(dispatcher_.tasks.empty());
+  EXPECT_EQ(event_types(arn).back(), "TaskSubmitted");
+  EXPECT_EQ(reopen(), 1);
+  EXPECT_TRUE(dispatcher_.tasks.empty());  // submitted before the crash: not called again
+  begin();
+  ASSERT_TRUE(engine_->task_success(token_of(arn), parse("1"), now_ + 1).ok());
+  commit();
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+}
+
 TEST_F(DurableEngineTest, InFlightCallIsDispatchedAgainAfterRestart) {
   std::string arn = start(kRetryFunction, "retry");
   ASSERT_EQ(dispatcher_.tasks.size(), 1u);
@@ -343,7 +360,8 @@ TEST_F(DurableEngineTest, RedriveOfAMapReRunsOnlyTheIterationsThatFailed) {
   ASSERT_EQ(dispatcher_.tasks.size(), 3u);
   auto answer = [&](size_t i, TaskResult r) {
     begin();
-    engine_->task_result(dispatcher_.tasks[i]->execution_id, dispatcher_.tasks[i]->task_id, std::move(r), now_);
+    engine_->task_result(dispatcher_.tasks[i]->execution_id, dispatcher_.tasks[i]->task_id, std::move(r),
+                         now_);
     commit();
   };
   answer(0, TaskResult::success(parse("10")));

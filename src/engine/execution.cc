@@ -84,8 +84,8 @@ struct Frame {
   // Parallel/Map in progress.
   std::vector<std::unique_ptr<Frame>> children;
   std::vector<Value> results;
-  std::vector<Value> items;      // kept until the fork succeeds: a redrive re-runs the rest
-  std::vector<char> slot_done;   // 1 once a branch/iteration's result is recorded
+  std::vector<Value> items;     // kept until the fork succeeds: a redrive re-runs the rest
+  std::vector<char> slot_done;  // 1 once a branch/iteration's result is recorded
   size_t started = 0, running = 0, completed = 0, failed = 0;
   int64_t max_concurrency = 0;
   std::optional<double> tolerated_pct;

@@ -24,17 +24,12 @@ void PooledDispatcher::stop() {
     if (t.joinable()) t.join();
 }
 
+std::optional<json::Value> PooledDispatcher::submit_at_once(const engine::TaskRequest& request) {
+  if (classify_lambda_resource(request.resource) != LambdaResourceKind::kOther) return std::nullopt;
+  return json::Value::empty_object();  // no integration to call: it waits for its token
+}
+
 void PooledDispatcher::dispatch(std::unique_ptr<engine::DispatchedTask> task) {
-  if (task->callback && classify_lambda_resource(task->request.resource) == LambdaResourceKind::kOther) {
-    // No integration to call: the task is submitted at once and waits for its token.
-    TaskOutcome o;
-    o.execution_id = task->execution_id;
-    o.task_id = task->task_id;
-    o.submitted = true;
-    o.result = engine::TaskResult::success(json::Value::empty_object());
-    report_(std::move(o));
-    return;
-  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;

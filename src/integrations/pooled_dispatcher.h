@@ -39,6 +39,8 @@ class PooledDispatcher final : public engine::TaskDispatcher {
   ~PooledDispatcher() override;
 
   void dispatch(std::unique_ptr<engine::DispatchedTask> task) override;
+  // A callback on a service with no integration: submitted at once with {}.
+  std::optional<json::Value> submit_at_once(const engine::TaskRequest& request) override;
   void stop();
 
  private:

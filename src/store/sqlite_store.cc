@@ -10,6 +10,10 @@ namespace sg::store {
 
 namespace {
 
+// Write-ahead log frames (pages) after which a commit checkpoints what is left and the log
+// starts over.
+constexpr int kRestartFrames = 4000;
+
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -170,18 +174,49 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, c
   std::unique_ptr<SqliteStore> s(new SqliteStore(db));
   std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF; ";
   pragmas += options.sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
-  pragmas += "PRAGMA wal_autocheckpoint=4000; PRAGMA cache_size=-65536;";
+  // The checkpointer thread copies the log into the database as it grows; the commit that
+  // takes the log past kRestartFrames then finds little left to copy and lets it wrap.
+  pragmas += "PRAGMA wal_autocheckpoint=" + std::to_string(kRestartFrames) + "; PRAGMA cache_size=-65536;";
   if (Status st = s->exec(pragmas.c_str()); !st.ok())
     return Error{"STORE", "cannot open " + path + ": " + st.error().message};
   if (Status st = s->exec(kSchema); !st.ok())
     return Error{"STORE", "cannot create the schema in " + path + ": " + st.error().message};
   s->st_ = std::make_unique<Statements>(db);
+  SqliteStore* raw = s.get();
+  s->checkpointer_ = std::thread([raw, path] { raw->checkpoint_loop(path); });
   return s;
 }
 
 SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
 
+void SqliteStore::checkpoint_loop(std::string path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return;  // commits still work; the log just grows until the next start
+  }
+  sqlite3_busy_timeout(db, 1000);
+  std::unique_lock<std::mutex> lock(checkpoint_mu_);
+  while (!stopping_) {
+    checkpoint_cv_.wait_for(lock, std::chrono::milliseconds(100));
+    if (stopping_) break;
+    lock.unlock();
+    // PASSIVE copies what it can without blocking the writer (and syncs the database file
+    // here, not on the writer's thread).
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    lock.lock();
+  }
+  lock.unlock();
+  sqlite3_close(db);
+}
+
 SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard<std::mutex> lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpointer_.joinable()) checkpointer_.join();
   // Only commit() makes a batch durable: a batch still open here is abandoned, as a crash
   // would abandon it.
   if (in_txn_) (void)exec("ROLLBACK");

@@ -9,16 +9,25 @@
 // commit). Reads see the batch's own writes. Writes outside begin()/commit() run in their
 // own transaction.
 //
+// Checkpoints (copying the write-ahead log into the database file, and its disk sync) run
+// on a thread of the store's own with a second connection, every 100 ms, so a commit
+// rarely waits for one: the commit that takes the log past 4000 pages only finishes what
+// is left, which lets the log start over.
+//
 // All SQL of the project lives in store/. Not thread-safe: one thread (the engine's) uses
 // a store. Every method that can fail on I/O returns a Status/Result; a store whose disk
 // failed keeps failing rather than pretending.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/result.h"
@@ -103,6 +112,7 @@ class SqliteStore final : public ResourceStore {
   const Status& health() const { return health_; }
 
  private:
+  void checkpoint_loop(std::string path);
   explicit SqliteStore(sqlite3* db);
   struct Statements;
   Status exec(const char* sql);
@@ -112,6 +122,10 @@ class SqliteStore final : public ResourceStore {
   std::unique_ptr<Statements> st_;
   bool in_txn_ = false;
   Status health_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;  // guarded by checkpoint_mu_
+  std::thread checkpointer_;
 };
 
 }  // namespace sg::store
