@@ -78,12 +78,14 @@ void SfnHttpHandler::run_on_loop(std::string action, json::Value request, server
 
 void SfnHttpHandler::run_test_state(json::Value request, server::Responder respond) {
   // TestState may call a function and wait for it: never on an I/O or the loop thread.
-  std::thread([this, request = std::move(request), respond = std::move(respond)]() mutable {
+  // The thread holds copies, not the handler: it may outlive a shutdown's grace period.
+  std::thread([context = s_.context, tasks = s_.tasks, request = std::move(request),
+               respond = std::move(respond)]() mutable {
     api::TestStateEnv env;
-    env.partition = s_.context.partition;
-    env.region = s_.context.region;
-    env.account = s_.context.account;
-    env.tasks = s_.tasks;
+    env.partition = context.partition;
+    env.region = context.region;
+    env.account = context.account;
+    env.tasks = tasks;
     env.now_ms = engine::SystemClock().now_ms();
     env.seed = std::random_device{}();
     respond(aws_response(api::encode_result(api::test_state(request, env))));

@@ -13,6 +13,8 @@ namespace {
 // Write-ahead log frames (pages) after which a commit checkpoints what is left and the log
 // starts over.
 constexpr int kRestartFrames = 4000;
+// Closed executions deleted per purge_closed_before() call.
+constexpr int64_t kPurgeBatch = 5000;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
@@ -416,8 +418,10 @@ std::vector<std::string> SqliteStore::journal(int64_t execution_id) {
 }
 
 int64_t SqliteStore::purge_closed_before(int64_t before_ms) {
-  Stmt ids(db_, "SELECT id FROM executions WHERE stop_ms > 0 AND stop_ms < ?1");
-  ids.bind(1, before_ms);
+  // At most kPurgeBatch per call, so one purge never holds the engine's thread for long;
+  // the next call (a minute later) takes the rest.
+  Stmt ids(db_, "SELECT id FROM executions WHERE stop_ms > 0 AND stop_ms < ?1 LIMIT ?2");
+  ids.bind(1, before_ms).bind(2, kPurgeBatch);
   std::vector<int64_t> victims;
   while (ids.step() == SQLITE_ROW) victims.push_back(ids.integer(0));
   Stmt del_events(db_, "DELETE FROM events WHERE execution_id = ?1");

@@ -104,8 +104,8 @@ class SqliteStore final : public ResourceStore {
   void append_journal(int64_t execution_id, int64_t seq, std::string_view json);
   std::vector<std::string> journal(int64_t execution_id);
 
-  // Deletes executions closed before `before_ms` with their events and journals; returns
-  // how many.
+  // Deletes executions closed before `before_ms` with their events and journals, at most
+  // 5,000 per call; returns how many.
   int64_t purge_closed_before(int64_t before_ms);
 
   // The first write error since open (writes inside a batch report through commit()).
