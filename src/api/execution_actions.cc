@@ -1,6 +1,7 @@
 #include "api/execution_actions.h"
 
 #include <array>
+#include <charconv>
 
 #include "api/api_error_messages.h"
 #include "api/arn.h"
@@ -83,6 +84,15 @@ std::pair<std::string, std::string> redrive_status(const store::ExecutionRow& ro
 bool machine_gone(const Registry& registry, const store::ExecutionRow& row) {
   const StateMachineRecord* sm = registry.find_state_machine(row.state_machine_arn);
   return sm == nullptr || sm->creation_ms > row.start_ms;
+}
+
+// A sort key read back from a page token. Tokens are not signed, so a client can put any
+// text there: anything but a plain integer is an invalid token, never an exception.
+std::optional<int64_t> page_key(std::string_view text) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
 }
 
 ApiOr<ParsedArn> standard_execution_arn(const ApiContext& ctx, const std::string& arn) {
@@ -322,9 +332,12 @@ ApiResult ExecutionActions::list_executions(const Value& request, int64_t now_ms
   auto page = page_request(max, token, listing, now_ms);
   if (!page.ok()) return page.error();
   if (page->after) {
-    size_t colon = page->after->find(':');
-    if (colon == std::string::npos) return invalid_token();
-    filter.before = {std::stoll(page->after->substr(0, colon)), std::stoll(page->after->substr(colon + 1))};
+    std::string_view key = *page->after;
+    size_t colon = key.find(':');
+    if (colon == std::string_view::npos) return invalid_token();
+    std::optional<int64_t> start = page_key(key.substr(0, colon)), id = page_key(key.substr(colon + 1));
+    if (!start || !id) return invalid_token();
+    filter.before = {*start, *id};
   }
   filter.limit = static_cast<int>(page->limit) + 1;
   std::vector<store::ExecutionRow> rows = engine_.store().list_executions(filter);
@@ -397,7 +410,11 @@ ApiResult ExecutionActions::get_execution_history(const Value& request, int64_t 
   auto page = page_request(max, token, listing, now_ms);
   if (!page.ok()) return page.error();
   int64_t after = 0;
-  if (page->after) after = std::stoll(*page->after);
+  if (page->after) {
+    std::optional<int64_t> key = page_key(*page->after);
+    if (!key || *key < 0) return invalid_token();
+    after = *key;
+  }
   int limit = static_cast<int>(page->limit) + 1;
   std::vector<std::string> texts =
       rev ? engine_.store().events(row->id, 1, after ? after - 1 : 0, true, limit)

@@ -362,10 +362,11 @@ Value encode_inspection(const Inspection& in, const std::optional<Value>& variab
   add_payload(b, "input", in.input);
   add_payload(b, "afterInputPath", in.after_input_path);
   add_payload(b, "afterParameters", in.after_parameters);
+  add_payload(b, "afterArguments", in.after_arguments);
   add_payload(b, "result", in.result);
   add_payload(b, "afterResultSelector", in.after_result_selector);
   add_payload(b, "afterResultPath", in.after_result_path);
-  add_payload(b, "variables", variables);
+  add_payload(b, "variables", in.variables ? in.variables : variables);
   if (in.catch_index || in.retry_index || in.retry_backoff_seconds) {
     json::ObjectBuilder e;
     if (in.catch_index) e.add("catchIndex", Value::integer(*in.catch_index));
@@ -413,13 +414,13 @@ ApiResult test_state(const Value& request, const TestStateEnv& env) {
   if (!input) return std::move(input).error();
   spec.input = std::move(input).value();
 
-  // Variables are accepted and shown back; nothing reads them until JSONata and Assign
-  // are supported (the validator refuses definitions that use them).
+  // The workflow variables the state reads ($name), shown back with what it assigns.
   std::optional<Value> variables;
   if (r.variables) {
     auto v = json::parse_json(*r.variables);
     if (!v || !v->is_object()) return validation_error("Variables must be a JSON object");
     variables = std::move(v).value();
+    spec.variables = *variables;
   }
 
   spec.role_arn = r.role_arn.value_or("");

@@ -41,14 +41,17 @@ struct RunSpec {
   int64_t retrier_retry_count = 0;
   std::optional<int64_t> map_iteration_failure_count;
   json::Value context_overrides;  // the request's context object, or null
+  json::Value variables;          // the request's variables (object), or null
   std::string role_arn;           // may be empty (mocked tasks need no role)
 };
 
 // inspectionData: each stage present only when the state reached it. Payloads are
 // serialised as JSON strings when the response is encoded.
 struct Inspection {
-  std::optional<json::Value> input, after_input_path, after_parameters, result, after_result_selector,
-      after_result_path, after_items_path, after_item_selector;
+  std::optional<json::Value> input, after_input_path, after_parameters, after_arguments, result,
+      after_result_selector, after_result_path, after_items_path, after_item_selector;
+  // The variables after the state: the request's, updated with what the state assigned.
+  std::optional<json::Value> variables;
   std::optional<int64_t> max_concurrency, tolerated_failure_count;
   std::optional<double> tolerated_failure_percentage;
   std::optional<int64_t> catch_index, retry_index, retry_backoff_seconds;

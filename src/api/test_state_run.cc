@@ -11,6 +11,7 @@
 #include "api/test_state_internal.h"
 #include "asl/context.h"
 #include "asl/interpreter.h"
+#include "asl/variables.h"
 #include "engine/seeded_entropy.h"
 
 namespace sg::api::test_state_detail {
@@ -145,11 +146,31 @@ class StateRun {
  public:
   StateRun(const RunSpec& spec, const TestStateEnv& env, const asl::ExecutionContext& ex,
            const asl::StateEntry& entry, RecordingEntropy& entropy)
-      : spec_(spec), env_(env), s_(*spec.state), ex_(ex), entry_(entry), rec_(entropy), raw_(spec.input) {}
+      : spec_(spec), env_(env), s_(*spec.state), ex_(ex), entry_(entry), rec_(entropy), raw_(spec.input) {
+    scope_.assign_all(spec.variables);
+  }
 
   Outcome run() {
     out_.inspection.input = raw_;
-    asl::StateRoots roots(ex_, entry_, raw_);
+    if (!spec_.variables.is_null()) out_.inspection.variables = spec_.variables;
+    asl::StateRoots roots(ex_, entry_, raw_, &scope_);
+    if (jsonata()) {
+      // JSONata states have no InputPath/Parameters stages: AWS shows afterArguments.
+      Step step = asl::enter(s_, raw_, roots, entry_, rec_, env_.now_ms);
+      if ((s_.type == StateType::kTask || s_.type == StateType::kParallel) &&
+          (step.kind == Step::Kind::kTask || step.kind == Step::Kind::kParallel))
+        out_.inspection.after_arguments = step.value;
+      switch (s_.type) {
+        case StateType::kTask:
+          return task(std::move(step));
+        case StateType::kMap:
+          return map(std::move(step));
+        case StateType::kParallel:
+          return parallel(std::move(step));
+        default:
+          return decided(std::move(step));
+      }
+    }
     eff_ = apply_input_path(s_.input_path, raw_, roots);
     // AWS shows no input stages for a Pass with Result: its Result replaces them.
     if (!(s_.type == StateType::kPass && s_.result)) out_.inspection.after_input_path = eff_;
@@ -170,6 +191,8 @@ class StateRun {
   }
 
  private:
+  bool jsonata() const { return s_.lang == asl::QueryLanguage::kJsonata; }
+
   void record_pass() {
     Inspection& in = out_.inspection;
     if (s_.result) {
@@ -180,7 +203,7 @@ class StateRun {
       Value params = *eff_;
       if (s_.parameters) {
         ReplayEntropy replay(rec_.log(), 0);
-        asl::StateRoots roots(ex_, entry_, *eff_);
+        asl::StateRoots roots(ex_, entry_, *eff_, &scope_);
         auto r = s_.parameters->evaluate(roots, replay);
         if (!r) return;
         params = std::move(r).value();
@@ -194,10 +217,11 @@ class StateRun {
   // The stages after the work: ResultSelector (replaying the draws complete() made from
   // `mark` on) and ResultPath.
   void record_result_stages(const Value& result, size_t mark) {
+    if (jsonata()) return;
     Value selected = result;
     if (s_.result_selector) {
       ReplayEntropy replay(rec_.log(), mark);
-      asl::StateRoots roots(ex_, entry_, result);
+      asl::StateRoots roots(ex_, entry_, result, &scope_);
       auto r = s_.result_selector->evaluate(roots, replay);
       if (!r) return;
       selected = std::move(r).value();
@@ -209,15 +233,15 @@ class StateRun {
   Outcome complete_with(const Value& result, bool show_result) {
     if (show_result) out_.inspection.result = result;
     size_t mark = rec_.mark();
-    asl::StateRoots roots(ex_, entry_, raw_);
-    Step done = asl::complete(s_, raw_, result, roots, entry_, rec_);
+    asl::StateRoots roots(ex_, entry_, raw_, &scope_);
+    Step done = asl::complete(s_, raw_, result, roots, entry_, rec_, env_.now_ms);
     record_result_stages(result, mark);
     return decided(std::move(done));
   }
 
   Outcome task(Step step) {
     if (step.kind != Step::Kind::kTask) return decided(std::move(step));
-    out_.inspection.after_parameters = step.value;
+    if (!jsonata()) out_.inspection.after_parameters = step.value;
     if (spec_.mock.present) {
       if (!spec_.mock.has_result) return failed(spec_.mock.error, false);
       return complete_with(spec_.mock.result, true);
@@ -253,12 +277,12 @@ class StateRun {
       if (!s_.items_path) {
         in.after_items_path = *eff_;
       } else {
-        asl::StateRoots roots(ex_, entry_, *eff_);
+        asl::StateRoots roots(ex_, entry_, *eff_, &scope_);
         if (auto r = s_.items_path->evaluate_in(roots)) in.after_items_path = std::move(r).value();
       }
     }
     if (step.kind != Step::Kind::kMap) return decided(std::move(step));
-    if (s_.item_selector) in.after_item_selector = Value::array(step.items);
+    if (s_.item_selector || s_.item_selector_jsonata) in.after_item_selector = Value::array(step.items);
     in.max_concurrency = step.max_concurrency;
     in.tolerated_failure_count = step.tolerated_failure_count;
     in.tolerated_failure_percentage = step.tolerated_failure_percentage;
@@ -292,12 +316,21 @@ class StateRun {
 
   Outcome parallel(Step step) {
     if (step.kind != Step::Kind::kParallel) return decided(std::move(step));
-    out_.inspection.after_parameters = step.value;
+    if (!jsonata()) out_.inspection.after_parameters = step.value;
     if (!spec_.mock.has_result) return failed(spec_.mock.error, false);
     return complete_with(spec_.mock.result, false);
   }
 
+  // The request's variables updated with what the state assigned.
+  void record_variables(const Value& assigned) {
+    if (!assigned.is_object() || assigned.size() == 0) return;
+    asl::VariableScope after = scope_;
+    after.assign_all(assigned);
+    out_.inspection.variables = after.visible();
+  }
+
   Outcome decided(Step step) {
+    record_variables(step.assigned);
     switch (step.kind) {
       case Step::Kind::kNext:
       case Step::Kind::kWait:
@@ -341,7 +374,8 @@ class StateRun {
     Inspection& in = out_.inspection;
     in.retry_index = first_match(s_.retry, e);
     std::vector<int64_t> attempts(s_.retry.size(), spec_.retrier_retry_count);
-    Step next = asl::on_error(s_, raw_, e, attempts, entry_, rec_);
+    asl::StateRoots roots(ex_, entry_, raw_, &scope_);
+    Step next = asl::on_error(s_, raw_, e, attempts, roots, entry_, rec_, env_.now_ms);
     switch (next.kind) {
       case Step::Kind::kRetry:
         out_.status = Status::kRetriable;
@@ -351,6 +385,7 @@ class StateRun {
       case Step::Kind::kNext:
         out_.status = Status::kCaughtError;
         in.catch_index = first_match(s_.catchers, e);
+        record_variables(next.assigned);
         out_.output = std::move(next.value);
         if (next.next) out_.next_state = next.next->name;
         set_error(e);
@@ -372,6 +407,7 @@ class StateRun {
   RecordingEntropy& rec_;
   const Value& raw_;
   std::optional<Value> eff_;
+  asl::VariableScope scope_;
   Outcome out_;
 };
 

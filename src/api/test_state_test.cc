@@ -449,12 +449,43 @@ TEST_F(TestStateTest, SingleStateIsValidated) {
 }
 
 // JSONata and Assign get the validator's "not supported yet" diagnostics.
-TEST_F(TestStateTest, JsonataIsNotSupportedYet) {
-  ApiError e = refused(Req().def(R"({"Type":"Pass","QueryLanguage":"JSONata","End":true})"));
-  EXPECT_EQ(e.code, "InvalidDefinition");
-  EXPECT_NE(e.message.find("does not support the JSONata query language yet at /QueryLanguage"),
-            std::string::npos)
-      << e.message;
+// JSONata states read the request's variables and show what they assign; a Task shows
+// afterArguments instead of the JSONPath stages.
+TEST_F(TestStateTest, JsonataStateWithVariables) {
+  Value body = ok(Req()
+                      .def(R"({"Type":"Pass","QueryLanguage":"JSONata",
+                          "Output":{"sum":"{% $states.input.a + $b %}"},
+                          "Assign":{"b":"{% $b * 2 %}","c":"{% $states.input.a %}"},"End":true})")
+                      .input(R"({"a":1})")
+                      .set("variables", Value::string(R"({"b":10})"))
+                      .level("DEBUG"));
+  EXPECT_EQ(str(body, "status"), "SUCCEEDED");
+  EXPECT_EQ(payload(body, "output"), J(R"({"sum":11})"));
+  EXPECT_EQ(payload(inspection(body), "variables"), J(R"({"b":20,"c":1})"));
+
+  body = ok(Req()
+                .def(R"({"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke",
+                    "Arguments":{"FunctionName":"f","Payload":"{% $states.input %}"},
+                    "Output":"{% $states.result.Payload %}","End":true})")
+                .input(R"({"a":1})")
+                .mock_result(R"({"Payload":{"ok":true}})")
+                .level("DEBUG"));
+  EXPECT_EQ(str(body, "status"), "SUCCEEDED");
+  EXPECT_EQ(payload(body, "output"), J(R"({"ok":true})"));
+  EXPECT_EQ(payload(inspection(body), "afterArguments"), J(R"({"FunctionName":"f","Payload":{"a":1}})"));
+  EXPECT_EQ(inspection(body).find("afterParameters"), nullptr);
+}
+
+// A JSONata expression that returns nothing fails with AWS's cause (without the history
+// prefix: a test has no events).
+TEST_F(TestStateTest, JsonataUndefinedIsQueryEvaluationError) {
+  Value body = ok(Req().def(R"({"Type":"Pass","QueryLanguage":"JSONata",
+                               "Output":{"result":"{% $doesNotExist %}"},"End":true})"));
+  EXPECT_EQ(str(body, "status"), "FAILED");
+  EXPECT_EQ(str(body, "error"), "States.QueryEvaluationError");
+  EXPECT_EQ(str(body, "cause"),
+            "The JSONata expression '$doesNotExist' specified for the field 'Output/result' returned nothing "
+            "(undefined).");
 }
 
 constexpr std::string_view kMap = R"({"Type":"Map","ItemsPath":"$.Values","MaxConcurrency":1,

@@ -1,5 +1,6 @@
 #include "asl/context.h"
 
+#include "asl/variables.h"
 #include "json/timestamp.h"
 
 namespace sg::asl {
@@ -61,6 +62,10 @@ const Value& StateRoots::context() const {
   if (ex_.overrides.is_object()) ctx_ = deep_merge(ctx_, ex_.overrides);
   ctx_valid_ = true;
   return ctx_;
+}
+
+const Value* StateRoots::variable(std::string_view name) const {
+  return variables_ ? variables_->find(name) : nullptr;
 }
 
 Value deep_merge(const Value& base, const Value& overlay) {

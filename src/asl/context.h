@@ -4,7 +4,8 @@
 // JSON sub-objects are built once and shared by every state entry. StateEntry is one
 // entry into a state (name, entered time, retry count, Map item, task token). StateRoots
 // exposes both to paths as json::PathRoots; the input it shows is set by the caller as
-// the state's processing moves from raw input to effective input to result.
+// the state's processing moves from raw input to effective input to result. Variable
+// paths ($name) read the workflow variables in scope (asl/variables.h).
 //
 // Shape (AWS): {"Execution":{"Id","Input","Name","RoleArn","StartTime","RedriveCount"},
 //  "State":{"EnteredTime","Name","RetryCount"},"StateMachine":{"Id","Name"},
@@ -53,10 +54,14 @@ struct StateEntry {
   std::string task_token;
 };
 
+class VariableScope;
+
 class StateRoots final : public json::PathRoots {
  public:
-  StateRoots(const ExecutionContext& ex, const StateEntry& entry, const json::Value& input)
-      : ex_(ex), entry_(entry), input_(&input) {}
+  // `variables` (may be null: no variable in scope) must outlive the roots.
+  StateRoots(const ExecutionContext& ex, const StateEntry& entry, const json::Value& input,
+             const VariableScope* variables = nullptr)
+      : ex_(ex), entry_(entry), input_(&input), variables_(variables) {}
   void set_input(const json::Value& input) { input_ = &input; }
   void set_map_item(const MapItem* item) {
     item_ = item;
@@ -66,12 +71,16 @@ class StateRoots final : public json::PathRoots {
 
   const json::Value& input() const override { return *input_; }
   const json::Value& context() const override;
-  const json::Value* variable(std::string_view) const override { return nullptr; }
+  const json::Value* variable(std::string_view name) const override;
+  const VariableScope* variables() const { return variables_; }
+  const ExecutionContext& execution() const { return ex_; }
+  const StateEntry& entry() const { return entry_; }
 
  private:
   const ExecutionContext& ex_;
   const StateEntry& entry_;
   const json::Value* input_;
+  const VariableScope* variables_;
   const MapItem* item_ = nullptr;
   mutable json::Value ctx_;
   mutable json::Value state_obj_;  // built once per entry; Map items only change "Map"

@@ -5,24 +5,69 @@
 #include <tuple>
 
 #include "asl/choice_eval.h"
+#include "asl/interpreter_internal.h"
+#include "asl/variables.h"
 #include "json/timestamp.h"
 
 namespace sg::asl {
 
 using json::Value;
 
+namespace interp {
+
+Step data_limit(std::string_view who) {
+  return fail(StatesError::make(std::string(errors::kDataLimitExceeded),
+                                "The state/task '" + std::string(who) +
+                                    "' returned a result with a size exceeding the maximum number of bytes "
+                                    "service limit."));
+}
+
+JsonataInputs jsonata_inputs(const Value& raw, StateRoots& roots, json::Entropy& entropy, int64_t now_ms) {
+  JsonataInputs in;
+  in.input = &raw;
+  in.roots = &roots;
+  in.variables = roots.variables();
+  in.entropy = &entropy;
+  in.now_ms = now_ms;
+  return in;
+}
+
+bool evaluate_assign(const AssignSpec& a, const Value& dollar, StateRoots& roots, const JsonataInputs& in,
+                     json::Entropy& entropy, const StateEntry& entry, Value* out, Step* failed) {
+  if (a.lang == QueryLanguage::kJsonPath) {
+    const Value& before = roots.input();
+    roots.set_input(dollar);
+    auto r = a.jsonpath.evaluate(roots, entropy);
+    roots.set_input(before);
+    if (!r) {
+      std::string_view code = r.error().code;
+      if (code != errors::kIntrinsicFailure) code = errors::kRuntime;
+      *failed = runtime_error(entry, code, r.error().message);
+      return false;
+    }
+    *out = std::move(r).value();
+  } else {
+    StatesError e;
+    if (!a.jsonata.evaluate(in, out, &e)) {
+      *failed = query_error(entry, std::move(e));
+      return false;
+    }
+  }
+  if (auto e = check_assignment_sizes(*out)) {
+    *failed = fail(std::move(*e));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace interp
+
 namespace {
 
-Step fail(StatesError e) {
-  Step s;
-  s.kind = Step::Kind::kFail;
-  s.error = std::move(e);
-  return s;
-}
-
-Step runtime_error(const StateEntry& entry, std::string_view code, const std::string& message) {
-  return fail(StatesError::make(std::string(code), cause_prefix(entry) + message));
-}
+using interp::data_limit;
+using interp::fail;
+using interp::runtime_error;
+using interp::too_big;
 
 // Maps a Result error from paths/templates/intrinsics to a Step failure.
 Step from_error(const StateEntry& entry, const Error& e) {
@@ -31,13 +76,23 @@ Step from_error(const StateEntry& entry, const Error& e) {
   return runtime_error(entry, code, e.message);
 }
 
-bool too_big(const Value& v) { return v.json_size() > kMaxPayloadBytes; }
+// A JSONPath state's Assign with "$" reading `dollar`; `step` carries it out or becomes the
+// failure. Returns false on failure.
+bool assign_jsonpath(const std::optional<AssignSpec>& a, const Value& dollar, StateRoots& roots,
+                     json::Entropy& entropy, const StateEntry& entry, Step* step) {
+  if (!a) return true;
+  JsonataInputs unused;
+  Value assigned;
+  if (!interp::evaluate_assign(*a, dollar, roots, unused, entropy, entry, &assigned, step)) return false;
+  step->assigned = std::move(assigned);
+  return true;
+}
 
-Step data_limit(std::string_view who) {
-  return fail(StatesError::make(std::string(errors::kDataLimitExceeded),
-                                "The state/task '" + std::string(who) +
-                                    "' returned a result with a size exceeding the maximum number of bytes "
-                                    "service limit."));
+// The same before the step exists: the values go to *assigned, a failure to *failed.
+bool assign_jsonpath(const AssignSpec& a, const Value& dollar, StateRoots& roots, json::Entropy& entropy,
+                     const StateEntry& entry, Value* assigned, Step* failed) {
+  JsonataInputs unused;
+  return interp::evaluate_assign(a, dollar, roots, unused, entropy, entry, assigned, failed);
 }
 
 // InputPath / OutputPath. On success writes *out and returns true.
@@ -133,7 +188,7 @@ bool resolve_int(const DynamicInt& d, std::string_view field, bool positive, con
 }
 
 Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const StateEntry& entry,
-                int64_t now_ms) {
+                json::Entropy& entropy, int64_t now_ms) {
   int64_t wake = now_ms;
   if (s.wait_seconds) {
     wake = now_ms + *s.wait_seconds * 1000;
@@ -172,10 +227,11 @@ Step enter_wait(const State& s, const Value& eff, StateRoots& roots, const State
   }
   if (wake - now_ms > kMaxWaitSeconds * 1000)
     return runtime_error(entry, errors::kRuntime, "Wait state delay is too long.");
+  Step step;
+  if (!assign_jsonpath(s.assign, eff, roots, entropy, entry, &step)) return step;
   Value out;
   Error err;
   if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
-  Step step;
   step.kind = Step::Kind::kWait;
   step.next = s.next;
   step.value = std::move(out);
@@ -298,6 +354,7 @@ Step transition(const State& s, Value output) {
 Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry& entry,
            json::Entropy& entropy, int64_t now_ms) {
   roots.set_input(raw);
+  if (s.lang == QueryLanguage::kJsonata) return interp::enter_jsonata(s, raw, roots, entry, entropy, now_ms);
   if (s.type == StateType::kFail) return enter_fail(s, raw, roots, entry, entropy);
 
   Value eff;
@@ -315,9 +372,10 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
           return fail(std::move(e));
         }
         if (hit) {
+          Step step;
+          if (!assign_jsonpath(rule.assign, eff, roots, entropy, entry, &step)) return step;
           Value out;
           if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
-          Step step;
           step.kind = Step::Kind::kNext;
           step.next = rule.next;
           step.value = std::move(out);
@@ -328,16 +386,18 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
         return fail(
             StatesError::make(std::string(errors::kNoChoiceMatched),
                               "No Matches! in state '" + s.name + "' for input '" + eff.dump() + "'"));
+      // The state's own Assign applies only when no rule matched (the Default branch).
+      Step step;
+      if (!assign_jsonpath(s.assign, eff, roots, entropy, entry, &step)) return step;
       Value out;
       if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
-      Step step;
       step.kind = Step::Kind::kNext;
       step.next = s.default_next;
       step.value = std::move(out);
       return step;
     }
     case StateType::kWait:
-      return enter_wait(s, eff, roots, entry, now_ms);
+      return enter_wait(s, eff, roots, entry, entropy, now_ms);
     case StateType::kSucceed: {
       Value out;
       if (!apply_io_path(s.output_path, eff, roots, &out, &err)) return from_error(entry, err);
@@ -365,8 +425,17 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
   switch (s.type) {
     case StateType::kPass: {
       const Value& result = s.result ? *s.result : params;
+      if (!s.assign) {
+        roots.set_input(raw);
+        return finish(s, raw, result, roots, entry);
+      }
+      Value assigned;
+      Step failed;
+      if (!assign_jsonpath(*s.assign, result, roots, entropy, entry, &assigned, &failed)) return failed;
       roots.set_input(raw);
-      return finish(s, raw, result, roots, entry);
+      Step step = finish(s, raw, result, roots, entry);
+      if (step.kind != Step::Kind::kFail) step.assigned = std::move(assigned);
+      return step;
     }
     case StateType::kTask: {
       Step step;
@@ -392,8 +461,16 @@ Step enter(const State& s, const Value& raw, StateRoots& roots, const StateEntry
 }
 
 Step complete(const State& s, const Value& raw, const Value& result, StateRoots& roots,
-              const StateEntry& entry, json::Entropy& entropy) {
+              const StateEntry& entry, json::Entropy& entropy, int64_t now_ms) {
   if (s.type == StateType::kTask && too_big(result)) return data_limit(s.resource);
+  if (s.lang == QueryLanguage::kJsonata)
+    return interp::complete_jsonata(s, raw, result, roots, entry, entropy, now_ms);
+  // Assign reads the raw result, before ResultSelector (see interpreter.h).
+  Value assigned;
+  if (s.assign) {
+    Step failed;
+    if (!assign_jsonpath(*s.assign, result, roots, entropy, entry, &assigned, &failed)) return failed;
+  }
   Value selected = result;
   if (s.result_selector) {
     roots.set_input(result);
@@ -402,7 +479,9 @@ Step complete(const State& s, const Value& raw, const Value& result, StateRoots&
     selected = std::move(r).value();
   }
   roots.set_input(raw);
-  return finish(s, raw, selected, roots, entry);
+  Step step = finish(s, raw, selected, roots, entry);
+  if (step.kind != Step::Kind::kFail) step.assigned = std::move(assigned);
+  return step;
 }
 
 int64_t retry_delay_ms(const Retrier& r, int64_t attempt) {
@@ -421,7 +500,7 @@ Value error_output(const StatesError& e) {
 }
 
 Step on_error(const State& s, const Value& raw, StatesError error, std::vector<int64_t>& attempts,
-              const StateEntry& entry, json::Entropy& entropy) {
+              StateRoots& roots, const StateEntry& entry, json::Entropy& entropy, int64_t now_ms) {
   if (!error.terminal() &&
       (s.type == StateType::kTask || s.type == StateType::kParallel || s.type == StateType::kMap)) {
     if (attempts.size() < s.retry.size()) attempts.resize(s.retry.size(), 0);
@@ -442,14 +521,19 @@ Step on_error(const State& s, const Value& raw, StatesError error, std::vector<i
     }
     for (const Catcher& c : s.catchers) {
       if (!error_matches(c.error_equals, error)) continue;
-      Value out;
-      Error err;
-      if (!apply_result_path(c.result_path, raw, error_output(error), &out, &err))
-        return from_error(entry, err);
+      Value eo = error_output(error);
       Step step;
+      if (s.lang == QueryLanguage::kJsonata) {
+        step = interp::catch_jsonata(s, c, raw, eo, roots, entry, entropy, now_ms);
+        if (step.kind == Step::Kind::kFail) return step;
+      } else {
+        roots.set_input(raw);
+        if (!assign_jsonpath(c.assign, eo, roots, entropy, entry, &step)) return step;
+        Error err;
+        if (!apply_result_path(c.result_path, raw, eo, &step.value, &err)) return from_error(entry, err);
+      }
       step.kind = Step::Kind::kNext;
       step.next = c.next;
-      step.value = std::move(out);
       step.caught = true;
       step.error = std::move(error);
       return step;

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "asl/jsonata_template.h"
 #include "common/result.h"
 #include "json/jsonpath.h"
 #include "json/payload_template.h"
@@ -28,6 +29,10 @@ namespace sg::asl {
 
 enum class StateType : uint8_t { kPass, kTask, kChoice, kWait, kSucceed, kFail, kParallel, kMap };
 const char* state_type_name(StateType t);  // "Pass", "Task", ...
+
+// A state's query language: its own QueryLanguage, else the machine's (never the
+// enclosing Map's or Parallel's).
+enum class QueryLanguage : uint8_t { kJsonPath, kJsonata };
 
 struct State;
 
@@ -43,11 +48,24 @@ struct ResultPathSpec {
   json::JsonPath path;
 };
 
-// A number that is either fixed in the definition or read through a reference path.
+// A number that is fixed in the definition, read through a reference path (JSONPath) or
+// computed by a JSONata expression.
 struct DynamicInt {
   std::optional<int64_t> value;
   std::optional<json::JsonPath> path;
-  bool present() const { return value.has_value() || path.has_value(); }
+  std::optional<JsonataTemplate> expr;
+  bool present() const { return value.has_value() || path.has_value() || expr.has_value(); }
+};
+
+// An Assign field (a state, a Choice rule or a catcher). JSONPath: a payload template whose
+// value is the object of variable name -> value ("x.$" keys are paths, intrinsics or
+// variables). JSONata: a template of "{% %}" expressions. `names` lists the variables in
+// definition order.
+struct AssignSpec {
+  QueryLanguage lang = QueryLanguage::kJsonPath;
+  json::PayloadTemplate jsonpath;
+  JsonataTemplate jsonata;
+  std::vector<std::string> names;
 };
 
 struct Retrier {
@@ -63,6 +81,8 @@ struct Catcher {
   std::vector<std::string> error_equals;
   const State* next = nullptr;
   ResultPathSpec result_path;
+  std::optional<AssignSpec> assign;       // Catch[i]/Assign: sees the Error Output
+  std::optional<JsonataTemplate> output;  // JSONata Catch[i]/Output
 };
 
 enum class ChoiceOp : uint8_t {
@@ -103,6 +123,11 @@ struct ChoiceRule {
   json::Value operand;                  // literal operand
   std::optional<int64_t> operand_time;  // parsed literal for Timestamp* operators
   const State* next = nullptr;          // top-level rules only
+  // JSONata rules: Condition (a boolean or an expression) instead of the fields above.
+  std::optional<JsonataTemplate> condition;
+  // Top-level rules: applied when the rule matches.
+  std::optional<AssignSpec> assign;
+  std::optional<JsonataTemplate> output;  // JSONata
 };
 
 // The States object of the machine, a Parallel branch or a Map processor.
@@ -123,6 +148,7 @@ enum class IntegrationPattern : uint8_t { kRequestResponse, kSync, kSync2, kWait
 struct State {
   std::string name;
   StateType type = StateType::kPass;
+  QueryLanguage lang = QueryLanguage::kJsonPath;
   uint32_t id = 0;  // unique within the machine (document order)
   const State* next = nullptr;
   bool end = false;
@@ -134,6 +160,10 @@ struct State {
   std::optional<json::PayloadTemplate> result_selector;
   std::vector<Retrier> retry;
   std::vector<Catcher> catchers;
+  std::optional<AssignSpec> assign;  // absent when the state assigns nothing
+
+  // JSONata: Arguments (Task, Parallel) and Output (every state but Fail).
+  std::optional<JsonataTemplate> arguments, output;
 
   // Pass
   std::optional<json::Value> result;
@@ -155,10 +185,12 @@ struct State {
   std::optional<int64_t> wait_timestamp_ms;
   std::string wait_timestamp_text;
   std::optional<json::JsonPath> seconds_path, timestamp_path;
+  std::optional<JsonataTemplate> seconds_expr, timestamp_expr;  // JSONata
 
   // Fail
   std::optional<std::string> error, cause;
   std::optional<json::Expression> error_path, cause_path;
+  std::optional<JsonataTemplate> error_expr, cause_expr;  // JSONata expressions
 
   // Parallel
   std::vector<std::unique_ptr<StateContainer>> branches;
@@ -167,9 +199,11 @@ struct State {
   std::unique_ptr<StateContainer> processor;
   std::optional<json::JsonPath> items_path;
   std::optional<json::PayloadTemplate> item_selector;
+  std::optional<JsonataTemplate> items, item_selector_jsonata;  // JSONata Items, ItemSelector
   DynamicInt max_concurrency;
   std::optional<double> tolerated_failure_percentage;
   std::optional<json::JsonPath> tolerated_failure_percentage_path;
+  std::optional<JsonataTemplate> tolerated_failure_percentage_expr;
   DynamicInt tolerated_failure_count;
 
   bool has_retry_or_catch() const { return !retry.empty() || !catchers.empty(); }
@@ -180,6 +214,7 @@ class StateMachine {
   StateContainer root;
   std::optional<int64_t> timeout_seconds;
   std::string comment;
+  QueryLanguage lang = QueryLanguage::kJsonPath;
   size_t state_count = 0;
   // The state with a given name anywhere in the machine (names are unique machine-wide).
   const State* find_anywhere(std::string_view name) const;

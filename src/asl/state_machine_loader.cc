@@ -1,5 +1,6 @@
 // load_state_machine(): compiles a validated definition document into the model.
 #include <cmath>
+#include <tuple>
 
 #include "asl/state_machine.h"
 #include "json/timestamp.h"
@@ -128,6 +129,63 @@ class Loader {
     return std::move(t).value();
   }
 
+  Result<JsonataTemplate> ata(const Value& v, std::string field) {
+    std::string where;
+    auto t = JsonataTemplate::compile(v, field, &where);
+    if (!t) return bad(where + ": " + t.error().message);
+    return std::move(t).value();
+  }
+
+  // Assign: a JSONPath template ("x.$" keys) or a JSONata template; null when empty.
+  Result<std::optional<AssignSpec>> assign(const Value* v, QueryLanguage lang, const std::string& field) {
+    if (!v) return std::optional<AssignSpec>();
+    if (!v->is_object()) return bad(field + " must be an object");
+    if (v->size() == 0) return std::optional<AssignSpec>();
+    AssignSpec a;
+    a.lang = lang;
+    for (const json::Member& m : v->members()) {
+      std::string_view name = m.name();
+      if (lang == QueryLanguage::kJsonPath && name.ends_with(".$")) name.remove_suffix(2);
+      a.names.emplace_back(name);
+    }
+    if (lang == QueryLanguage::kJsonPath) {
+      auto t = json::PayloadTemplate::compile(*v);
+      if (!t) return bad(field + ": " + t.error().message);
+      a.jsonpath = std::move(t).value();
+    } else {
+      auto t = ata(*v, field);
+      if (!t) return t.error();
+      a.jsonata = std::move(t).value();
+    }
+    return std::optional<AssignSpec>(std::move(a));
+  }
+
+  // A JSONata-state number field: a literal or a "{% %}" expression.
+  Status jsonata_int(const Value& st, const char* field, DynamicInt& out) {
+    const Value* v = st.find(field);
+    if (!v) return Status::Ok();
+    int64_t n;
+    if (v->integral_value(&n)) {
+      out.value = n;
+      return Status::Ok();
+    }
+    if (!v->is_string() || !is_jsonata_expression(v->as_string()))
+      return bad(std::string(field) + " must be an integer or a JSONata expression");
+    auto t = ata(*v, field);
+    if (!t) return t.error();
+    out.expr = std::move(t).value();
+    return Status::Ok();
+  }
+
+  Status optional_ata(const Value& st, const char* field, std::optional<JsonataTemplate>& out) {
+    const Value* v = st.find(field);
+    if (!v) return Status::Ok();
+    auto t = ata(*v, field);
+    if (!t) return t.error();
+    out = std::move(t).value();
+    return Status::Ok();
+  }
+
   Status dynamic_int(const Value& st, const char* field, DynamicInt& out) {
     if (const Value* v = st.find(field)) {
       int64_t n;
@@ -153,6 +211,7 @@ class Loader {
   }
 
   Status load_retry_catch(const Value& st, State& s, const StateContainer& c) {
+    bool ata_state = s.lang == QueryLanguage::kJsonata;
     if (const Value* r = st.find("Retry")) {
       for (const Value& rv : r->items()) {
         Retrier rt;
@@ -176,33 +235,61 @@ class Loader {
         auto t = target(c, c1.find("Next"), "Catch Next");
         if (!t) return t.error();
         ct.next = *t;
-        Status rs = result_path(c1.find("ResultPath"), ct.result_path, "Catch ResultPath");
-        if (!rs.ok()) return rs;
+        std::string where = "Catch[" + std::to_string(s.catchers.size()) + "]";
+        if (!ata_state) {
+          Status rs = result_path(c1.find("ResultPath"), ct.result_path, "Catch ResultPath");
+          if (!rs.ok()) return rs;
+        } else if (const Value* o = c1.find("Output")) {
+          auto ot = ata(*o, where + "/Output");
+          if (!ot) return ot.error();
+          ct.output = std::move(ot).value();
+        }
+        auto as = assign(c1.find("Assign"), s.lang, where + "/Assign");
+        if (!as) return as.error();
+        ct.assign = std::move(as).value();
         s.catchers.push_back(std::move(ct));
       }
     }
     return Status::Ok();
   }
 
-  Result<ChoiceRule> choice_rule(const Value& rv, const StateContainer& c, bool top) {
+  Result<ChoiceRule> choice_rule(const Value& rv, const StateContainer& c, bool top, QueryLanguage lang,
+                                 size_t index) {
     ChoiceRule rule;
     if (top) {
       auto t = target(c, rv.find("Next"), "Choice rule Next");
       if (!t) return t.error();
       rule.next = *t;
+      std::string where = "Choices[" + std::to_string(index) + "]";
+      auto as = assign(rv.find("Assign"), lang, where + "/Assign");
+      if (!as) return as.error();
+      rule.assign = std::move(as).value();
+      if (lang == QueryLanguage::kJsonata) {
+        if (const Value* o = rv.find("Output")) {
+          auto ot = ata(*o, where + "/Output");
+          if (!ot) return ot.error();
+          rule.output = std::move(ot).value();
+        }
+        const Value* cond = rv.find("Condition");
+        if (!cond) return bad("a JSONata Choice rule needs a 'Condition'");
+        auto ct = ata(*cond, where + "/Condition");
+        if (!ct) return ct.error();
+        rule.condition = std::move(ct).value();
+        return rule;
+      }
     }
     auto nested = [&](const Value& arr, ChoiceOp op) -> Result<ChoiceRule> {
       ChoiceRule r = std::move(rule);
       r.op = op;
       if (op == ChoiceOp::kNot) {
-        auto child = choice_rule(arr, c, false);
+        auto child = choice_rule(arr, c, false, lang, 0);
         if (!child) return child.error();
         r.children.push_back(std::move(child).value());
         return r;
       }
       if (!arr.is_array() || arr.size() == 0) return bad("And/Or need a non-empty array of rules");
       for (const Value& x : arr.items()) {
-        auto child = choice_rule(x, c, false);
+        auto child = choice_rule(x, c, false, lang, 0);
         if (!child) return child.error();
         r.children.push_back(std::move(child).value());
       }
@@ -260,6 +347,15 @@ class Loader {
       s.next = *t;
     }
     if (const Value* v = st.find("End"); v && v->is_bool()) s.end = v->as_bool();
+    s.lang = machine_lang_;
+    if (const Value* v = st.find("QueryLanguage"); v && v->is_string())
+      s.lang = v->as_string() == "JSONata" ? QueryLanguage::kJsonata : QueryLanguage::kJsonPath;
+    if (s.type != StateType::kSucceed && s.type != StateType::kFail) {
+      auto as = assign(st.find("Assign"), s.lang, "Assign");
+      if (!as) return as.error();
+      s.assign = std::move(as).value();
+    }
+    if (s.lang == QueryLanguage::kJsonata) return load_jsonata_state(st, s, c);
     Status io = io_path(st.find("InputPath"), s.input_path, "InputPath");
     if (io.ok()) io = io_path(st.find("OutputPath"), s.output_path, "OutputPath");
     if (io.ok()) io = result_path(st.find("ResultPath"), s.result_path, "ResultPath");
@@ -287,7 +383,7 @@ class Loader {
         const Value* ch = st.find("Choices");
         if (!ch || !ch->is_array() || ch->size() == 0) return bad("Choices must be a non-empty array");
         for (const Value& rv : ch->items()) {
-          auto r = choice_rule(rv, c, true);
+          auto r = choice_rule(rv, c, true, s.lang, s.choices.size());
           if (!r) return r.error();
           s.choices.push_back(std::move(r).value());
         }
@@ -338,21 +434,118 @@ class Loader {
         }
         break;
       }
-      case StateType::kParallel: {
-        const Value* br = st.find("Branches");
-        if (!br || !br->is_array() || br->size() == 0) return bad("Branches must be a non-empty array");
-        size_t i = 0;
-        for (const Value& b : br->items()) {
-          auto cont = std::make_unique<StateContainer>();
-          Status bs =
-              load_container(b, *cont, "/States/" + s.name + "/Branches[" + std::to_string(i++) + "]");
-          if (!bs.ok()) return bs;
-          s.branches.push_back(std::move(cont));
-        }
-        break;
-      }
+      case StateType::kParallel:
+        return load_branches(st, s);
       case StateType::kMap:
         return load_map(st, s);
+    }
+    return Status::Ok();
+  }
+
+  // A JSONata state: Arguments/Output and the fields that take expressions.
+  Status load_jsonata_state(const Value& st, State& s, const StateContainer& c) {
+    Status r = optional_ata(st, "Output", s.output);
+    if (r.ok() && (s.type == StateType::kTask || s.type == StateType::kParallel))
+      r = optional_ata(st, "Arguments", s.arguments);
+    if (r.ok()) r = load_retry_catch(st, s, c);
+    if (!r.ok()) return r;
+    switch (s.type) {
+      case StateType::kPass:
+      case StateType::kSucceed:
+        return Status::Ok();
+      case StateType::kTask: {
+        Status t = load_task(st, s);
+        if (t.ok()) t = jsonata_int(st, "TimeoutSeconds", s.timeout_seconds);
+        if (t.ok()) t = jsonata_int(st, "HeartbeatSeconds", s.heartbeat_seconds);
+        return t;
+      }
+      case StateType::kChoice: {
+        const Value* ch = st.find("Choices");
+        if (!ch || !ch->is_array() || ch->size() == 0) return bad("Choices must be a non-empty array");
+        for (const Value& rv : ch->items()) {
+          auto rule = choice_rule(rv, c, true, s.lang, s.choices.size());
+          if (!rule) return rule.error();
+          s.choices.push_back(std::move(rule).value());
+        }
+        if (const Value* d = st.find("Default")) {
+          auto t = target(c, d, "Default");
+          if (!t) return t.error();
+          s.default_next = *t;
+        }
+        return Status::Ok();
+      }
+      case StateType::kWait: {
+        if (const Value* v = st.find("Seconds"); v && !v->is_string()) {
+          int64_t n;
+          if (!v->integral_value(&n)) return bad("Seconds must be an integer");
+          s.wait_seconds = n;
+        } else if (v) {
+          Status w = optional_ata(st, "Seconds", s.seconds_expr);
+          if (!w.ok()) return w;
+        }
+        if (const Value* v = st.find("Timestamp")) {
+          if (!v->is_string()) return bad("Timestamp must be a string");
+          if (is_jsonata_expression(v->as_string())) return optional_ata(st, "Timestamp", s.timestamp_expr);
+          s.wait_timestamp_text = std::string(v->as_string());
+          s.wait_timestamp_ms = json::parse_rfc3339(v->as_string());
+          if (!s.wait_timestamp_ms) return bad("Timestamp is not a valid RFC 3339 timestamp");
+        }
+        return Status::Ok();
+      }
+      case StateType::kFail: {
+        for (auto [field, lit, expr] :
+             {std::tuple{"Error", &s.error, &s.error_expr}, std::tuple{"Cause", &s.cause, &s.cause_expr}}) {
+          const Value* v = st.find(field);
+          if (!v) continue;
+          if (v->is_string() && !is_jsonata_expression(v->as_string())) {
+            *lit = std::string(v->as_string());
+          } else {
+            Status f = optional_ata(st, field, *expr);
+            if (!f.ok()) return f;
+          }
+        }
+        return Status::Ok();
+      }
+      case StateType::kParallel:
+        return load_branches(st, s);
+      case StateType::kMap: {
+        Status m = load_map(st, s);
+        if (!m.ok()) return m;
+        if (const Value* v = st.find("Items")) {
+          auto t = ata(*v, "Items");
+          if (!t) return t.error();
+          s.items = std::move(t).value();
+        }
+        if (const Value* v = st.find("ItemSelector")) {
+          auto t = ata(*v, "ItemSelector");
+          if (!t) return t.error();
+          s.item_selector_jsonata = std::move(t).value();
+        }
+        Status n = jsonata_int(st, "MaxConcurrency", s.max_concurrency);
+        if (n.ok()) n = jsonata_int(st, "ToleratedFailureCount", s.tolerated_failure_count);
+        if (!n.ok()) return n;
+        if (const Value* v = st.find("ToleratedFailurePercentage")) {
+          if (v->is_number()) {
+            s.tolerated_failure_percentage = v->as_double();
+          } else {
+            return optional_ata(st, "ToleratedFailurePercentage", s.tolerated_failure_percentage_expr);
+          }
+        }
+        return Status::Ok();
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status load_branches(const Value& st, State& s) {
+    const Value* br = st.find("Branches");
+    if (!br || !br->is_array() || br->size() == 0) return bad("Branches must be a non-empty array");
+    size_t i = 0;
+    for (const Value& b : br->items()) {
+      auto cont = std::make_unique<StateContainer>();
+      Status bs = load_container(b, *cont, "/States/" + s.name + "/Branches[" + std::to_string(i++) + "]");
+      if (!bs.ok()) return bs;
+      s.branches.push_back(std::move(cont));
     }
     return Status::Ok();
   }
@@ -390,6 +583,7 @@ class Loader {
       else if (a.ends_with(".sync"))
         s.pattern = IntegrationPattern::kSync;
     }
+    if (s.lang == QueryLanguage::kJsonata) return Status::Ok();
     Status t = dynamic_int(st, "TimeoutSeconds", s.timeout_seconds);
     if (t.ok()) t = dynamic_int(st, "HeartbeatSeconds", s.heartbeat_seconds);
     return t;
@@ -417,6 +611,7 @@ class Loader {
       if (!p) return p.error();
       s.items_path = std::move(p).value();
     }
+    if (s.lang == QueryLanguage::kJsonata) return Status::Ok();  // the caller loads the rest
     const Value* sel = st.find("ItemSelector");
     if (sel) {
       auto t = tmpl(*sel, "ItemSelector");
@@ -441,6 +636,9 @@ class Loader {
 
   StateMachine& sm_;
   uint32_t next_id_ = 0;
+
+ public:
+  QueryLanguage machine_lang_ = QueryLanguage::kJsonPath;
 };
 
 }  // namespace
@@ -461,6 +659,10 @@ Result<std::shared_ptr<const StateMachine>> load_state_machine(const Value& defi
   if (!definition.is_object()) return bad("a definition must be a JSON object");
   auto sm = std::make_shared<StateMachine>();
   Loader loader(*sm);
+  if (const Value* ql = definition.find("QueryLanguage");
+      ql && ql->is_string() && ql->as_string() == "JSONata")
+    sm->lang = QueryLanguage::kJsonata;
+  loader.machine_lang_ = sm->lang;
   Status s = loader.load_container(definition, sm->root, "");
   if (!s.ok()) return s.error();
   if (const Value* v = definition.find("TimeoutSeconds")) {

@@ -22,6 +22,10 @@ struct StatesError {
   bool has_error = true;  // a Fail state without Error, or SendTaskFailure without one
   bool has_cause = true;
   bool heartbeat = false;  // a heartbeat timeout (reported as States.Timeout)
+  // A JSONata evaluation failure: the field it happened in ("Output/result"), which the
+  // history's EvaluationFailed event reports. Empty for every other error. It views text of
+  // the loaded StateMachine (valid while the machine is), and is cleared once reported.
+  std::string_view location;
 
   static StatesError make(std::string error, std::string cause) {
     StatesError e;
@@ -44,6 +48,7 @@ inline constexpr std::string_view kNoChoiceMatched = "States.NoChoiceMatched";
 inline constexpr std::string_view kIntrinsicFailure = "States.IntrinsicFailure";
 inline constexpr std::string_view kBranchFailed = "States.BranchFailed";
 inline constexpr std::string_view kExceedToleratedFailureThreshold = "States.ExceedToleratedFailureThreshold";
+inline constexpr std::string_view kQueryEvaluationError = "States.QueryEvaluationError";
 }  // namespace errors
 
 bool error_matches(const std::vector<std::string>& error_equals, const StatesError& e);

@@ -81,7 +81,6 @@ void Checker::check_definition(const json::Value& root) {
       check_int(m.value, k, 0, kMaxTimeoutSeconds, loc);
     } else if (k == "QueryLanguage") {
       check_enum(m.value, {"JSONPath", "JSONata"}, loc);
-      if (top_lang_ == Lang::kJsonata) schema(kNoJsonata, loc);
     } else {
       unsupported(k, "/");
     }
@@ -91,6 +90,7 @@ void Checker::check_definition(const json::Value& root) {
   // reachability container by container.
   for (const Container& c : containers_) check_targets(c);
   for (const Container& c : containers_) check_reachability(c);
+  if (!has_errors(out_)) check_variables(root);
 }
 
 void Checker::check_container(const json::Value& obj, const std::string& where, bool processor, int depth) {
@@ -112,8 +112,6 @@ void Checker::check_container(const json::Value& obj, const std::string& where, 
       } else if (k == "QueryLanguage" && !processor) {
         // Accepted on Parallel branches; its states still take the machine's language.
         check_enum(m.value, {"JSONPath", "JSONata"}, at(where, k));
-        if (m.value.is_string() && m.value.as_string() == "JSONata" && top_lang_ != Lang::kJsonata)
-          schema(kNoJsonata, at(where, k));
       } else {
         unsupported(k, obj_loc);
       }
@@ -166,7 +164,6 @@ void Checker::check_state(const json::Value& st, const std::string& loc, int dep
     std::string ql_loc = at(loc, "QueryLanguage");
     check_enum(*ql, {"JSONPath", "JSONata"}, ql_loc);
     if (ql->is_string() && ql->as_string() == "JSONata") {
-      if (top_lang_ != Lang::kJsonata) schema(kNoJsonata, ql_loc);
       lang = Lang::kJsonata;
     } else if (ql->is_string() && ql->as_string() == "JSONPath" && top_lang_ == Lang::kJsonata) {
       schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine", loc);
@@ -174,6 +171,9 @@ void Checker::check_state(const json::Value& st, const std::string& loc, int dep
   }
   check_state_fields(kind, st, lang, loc);
   check_transition_fields(kind, st, loc);
+  if (const json::Value* a = st.find("Assign"); a && kind != Kind::kSucceed && kind != Kind::kFail)
+    check_assign(*a, lang, at(loc, "Assign"), ExprUse::for_state(kind));
+  if (lang == Lang::kJsonata) check_jsonata_state(kind, st, loc);
   if (lang == Lang::kJsonPath) {
     if (const json::Value* v = st.find("InputPath"); v && kind != Kind::kFail)
       check_io_path(*v, at(loc, "InputPath"));

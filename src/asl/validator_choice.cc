@@ -105,22 +105,23 @@ void Checker::check_choice_rule(const json::Value& rule, Lang lang, bool top, co
       else
         expect_string(m.value, at(loc, k));
     } else if (k == "Assign" && top) {
-      schema(kNoAssign, at(loc, k));
+      check_assign(m.value, lang, at(loc, k), ExprUse{});
     } else if (k == "Output" && top) {
       if (lang == Lang::kJsonPath)
         schema(
             "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' "
-            "QueryLanguage (" +
-                std::string(kNoJsonata) + ")",
-            at(loc, k));
+            "QueryLanguage",
+            loc);
+      else
+        check_jsonata_template(m.value, at(loc, k), ExprUse{});
     } else if (k == "Condition") {
       if (lang == Lang::kJsonPath)
         schema(
             "The QueryLanguage is set to 'JSONPath', but field 'Condition' is only supported for the "
-            "'JSONata' "
-            "QueryLanguage (" +
-                std::string(kNoJsonata) + ")",
-            at(loc, k));
+            "'JSONata' QueryLanguage",
+            loc);
+      else if (expect_jsonata_or(m.value, json::Type::kBool, at(loc, k)))
+        check_jsonata_template(m.value, at(loc, k), ExprUse{});
     } else if (is_combinator(k) || k == "Variable") {
       ++selectors;
     } else if (const Operator* o = find_operator(k, &path_form)) {
@@ -136,12 +137,17 @@ void Checker::check_choice_rule(const json::Value& rule, Lang lang, bool top, co
   }
   if (top && !rule.find("Next")) schema("These fields are required: [Next]", loc);
   if (lang == Lang::kJsonata) {
-    // JSONata rules carry a Condition; the language itself is reported once elsewhere.
-    for (std::string_view f : {"Variable", "And", "Or", "Not"})
-      if (rule.find(f))
-        schema("The QueryLanguage is set to 'JSONata', but field '" + std::string(f) +
-                   "' is only supported for the 'JSONPath' QueryLanguage",
-               loc);
+    // JSONata rules carry a Condition.
+    bool jsonpath_fields = false;
+    for (std::string_view f : {"Variable", "And", "Or", "Not"}) {
+      if (!rule.find(f)) continue;
+      jsonpath_fields = true;
+      schema("The QueryLanguage is set to 'JSONata', but field '" + std::string(f) +
+                 "' is only supported for the 'JSONPath' QueryLanguage",
+             loc);
+    }
+    if (top && !jsonpath_fields && !rule.find("Condition"))
+      schema("These fields are required: [Condition]", loc);
     return;
   }
   if (selectors == 0 && rule.find("Condition")) return;  // reported above

@@ -48,12 +48,27 @@ constexpr int64_t kMaxInputBytesPerBatch = 262144;
 inline constexpr const char* kSchema = "SCHEMA_VALIDATION_FAILED";
 inline constexpr const char* kMissingTarget = "MISSING_TRANSITION_TARGET";
 
-// stepguard's own messages for what this release does not support.
-inline constexpr const char* kNoJsonata = "stepguard does not support the JSONata query language yet";
-inline constexpr const char* kNoAssign = "stepguard does not support 'Assign' (workflow variables) yet";
+inline constexpr const char* kInvalidJsonata = "INVALID_JSONATA_EXPRESSION";
+inline constexpr const char* kUnsupportedJsonata = "UNSUPPORTED_JSONATA_EXPRESSION";
 
 enum class Lang : uint8_t { kJsonPath, kJsonata };
 enum class Kind : uint8_t { kPass, kTask, kChoice, kWait, kSucceed, kFail, kParallel, kMap, kUnknown };
+
+// Which reserved $states members a JSONata field may read besides input and context.
+struct ExprUse {
+  bool result = false;        // $states.result: Output/Assign of Task, Map, Parallel
+  bool error_output = false;  // $states.errorOutput: a catcher's Output/Assign
+  static ExprUse for_state(Kind k) {
+    ExprUse u;
+    u.result = k == Kind::kTask || k == Kind::kMap || k == Kind::kParallel;
+    return u;
+  }
+  static ExprUse catcher() {
+    ExprUse u;
+    u.error_output = true;
+    return u;
+  }
+};
 
 // Which roots a reference-path field accepts.
 enum class Roots : uint8_t {
@@ -164,6 +179,26 @@ class Checker {
   // ---- Task Resource (validator_resource.cc) ----
   // Returns true when the resource is an activity ARN.
   bool check_resource(const json::Value& v, const std::string& loc);
+
+  // ---- JSONata and Assign (validator_jsonata.cc) ----
+  // Every "{% %}" string in v (at any depth; locations "/a/b[0]" below loc): it must parse
+  // (INVALID_JSONATA_EXPRESSION) and read only what the field offers
+  // (UNSUPPORTED_JSONATA_EXPRESSION: $$, $states.result/errorOutput where they do not
+  // exist, names at the top level).
+  void check_jsonata_template(const json::Value& v, const std::string& loc, ExprUse use);
+  // A field that is either a value of type `want` or a JSONata expression string.
+  bool expect_jsonata_or(const json::Value& v, json::Type want, const std::string& loc);
+  // Assign: an object of variable names (valid names, "states" reserved) to values
+  // (JSONPath: "x.$" paths/intrinsics; JSONata: templates).
+  void check_assign(const json::Value& v, Lang lang, const std::string& loc, ExprUse use);
+  // The fields of a JSONata state that take expressions (Output, Arguments, Items, ...).
+  void check_jsonata_state(Kind kind, const json::Value& st, const std::string& loc);
+
+  // ---- variables (validator_variables.cc) ----
+  // Across containers: a variable assigned in an inner scope must not share its name with
+  // one assigned in an outer scope; a variable read where no state of the scope chain can
+  // have assigned it yet gets a warning.
+  void check_variables(const json::Value& root);
 
   // ---- graph pass (validator_transitions.cc) ----
   void check_targets(const Container& c);

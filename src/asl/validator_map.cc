@@ -30,8 +30,8 @@ void jsonpath_field_rules(Checker& c, const json::Value& obj, Lang lang, std::st
                           std::string_view jsonata_field, const std::string& loc) {
   if (lang == Lang::kJsonPath && obj.find(jsonata_field)) {
     c.schema("The QueryLanguage is set to 'JSONPath', but field '" + std::string(jsonata_field) +
-                 "' is only supported for the 'JSONata' QueryLanguage (" + kNoJsonata + ")",
-             at(loc, jsonata_field));
+                 "' is only supported for the 'JSONata' QueryLanguage",
+             loc);
   }
   if (lang == Lang::kJsonata && obj.find(jsonpath_field)) {
     c.schema("The QueryLanguage is set to 'JSONata', but field '" + std::string(jsonpath_field) +

@@ -70,15 +70,15 @@ void Checker::check_catch(const json::Value& v, Lang lang, const std::string& lo
     for (const json::Member& m : c.members()) {
       std::string_view k = m.name();
       if (k == "Assign") {
-        schema(kNoAssign, at(cloc, k));
+        check_assign(m.value, lang, at(cloc, k), ExprUse::catcher());
       } else if (k == "Output") {
         if (lang == Lang::kJsonPath)
           schema(
               "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the "
-              "'JSONata' "
-              "QueryLanguage (" +
-                  std::string(kNoJsonata) + ")",
-              at(cloc, k));
+              "'JSONata' QueryLanguage",
+              cloc);
+        else
+          check_jsonata_template(m.value, at(cloc, k), ExprUse::catcher());
       } else if (k == "ResultPath" && lang == Lang::kJsonata) {
         schema(
             "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the "

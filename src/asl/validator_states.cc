@@ -120,12 +120,10 @@ void Checker::check_state_fields(Kind kind, const json::Value& st, Lang lang, co
     }
     if (!contains(allowed, k)) {
       unsupported(k, loc);
-    } else if (k == "Assign") {
-      schema(kNoAssign, at(loc, k));
     } else if (lang == Lang::kJsonPath && contains(kJsonataOnly, k)) {
       schema("The QueryLanguage is set to 'JSONPath', but field '" + std::string(k) +
-                 "' is only supported for the 'JSONata' QueryLanguage (" + kNoJsonata + ")",
-             at(loc, k));
+                 "' is only supported for the 'JSONata' QueryLanguage",
+             loc);
     } else if (lang == Lang::kJsonata && contains(kJsonPathOnly, k)) {
       schema("The QueryLanguage is set to 'JSONata', but field '" + std::string(k) +
                  "' is only supported for the 'JSONPath' QueryLanguage",

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/jsonata_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
 #include "cli/validate_command.h"
@@ -32,6 +33,7 @@ int main_command(int argc, char** argv) {
   if (cmd == "run") return run_command(args);
   if (cmd == "serve") return serve_command(args);
   if (cmd == "validate") return validate_command(args);
+  if (cmd == "jsonata") return jsonata_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "stepguard 0.1.0\n";
     return 0;

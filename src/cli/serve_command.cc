@@ -191,16 +191,18 @@ int serve_command(const std::vector<std::string>& args) {
   lopt.region = c.region;
   lopt.host = "stepguard serve";
   lopt.invoke_callback_tasks = true;
-  auto executor = integrations::make_lambda_executor(c.functions, c.functions_file, lopt);
-  if (!executor.ok()) {
-    log::error("cannot configure the functions", {{"error", executor.error().message}});
+  auto made = integrations::make_lambda_executor(c.functions, c.functions_file, lopt);
+  if (!made.ok()) {
+    log::error("cannot configure the functions", {{"error", made.error().message}});
     return 1;
   }
+  // Shared with TestState threads, which may outlive this function (see drain below).
+  std::shared_ptr<integrations::LambdaExecutor> executor = std::move(made).value();
 
   engine::DurableEngine* engine_ptr = nullptr;
   engine::ServiceLoop* loop_ptr = nullptr;
   integrations::PooledDispatcher dispatcher(
-      **executor,
+      *executor,
       [&](integrations::TaskOutcome o) {
         loop_ptr->post([&engine_ptr, &loop_ptr, o = std::move(o)]() mutable {
           if (o.submitted)
@@ -234,18 +236,20 @@ int serve_command(const std::vector<std::string>& args) {
     log::error("cannot open the store", {{"error", st.error().message}});
     return 1;
   }
-  auto resumed = engine.recover(clock.now_ms());
+  std::vector<std::string> not_resumed;
+  auto resumed = engine.recover(clock.now_ms(), &not_resumed);
+  for (const std::string& problem : not_resumed) log::warn("execution not resumed", {{"problem", problem}});
   if (Status st = (*store)->commit(); !st.ok() || !resumed.ok()) {
     log::error("cannot resume executions",
                {{"error", resumed.ok() ? st.error().message : resumed.error().message}});
+    dispatcher.stop();  // recover() may have dispatched calls: none may report to a gone loop
     return 1;
   }
   loop.start();
 
   api::RegistryActions registry_actions(registry);
   api::ExecutionActions execution_actions(registry, engine);
-  SfnHttpHandler handler(
-      SfnServices{&loop, &registry, &registry_actions, &execution_actions, executor->get(), ctx});
+  SfnHttpHandler handler(SfnServices{&loop, &registry, &registry_actions, &execution_actions, executor, ctx});
   server::HttpServer http;
   server::HttpServerOptions hopt;
   hopt.host = host;
@@ -256,6 +260,7 @@ int serve_command(const std::vector<std::string>& args) {
   });
   if (!started.ok()) {
     log::error("cannot listen", {{"error", started.error().message}});
+    dispatcher.stop();  // before the loop goes: its workers post their outcomes there
     loop.stop();
     return 1;
   }
@@ -275,8 +280,11 @@ int serve_command(const std::vector<std::string>& args) {
   // Waiting activity polls answer "no task" now rather than holding the shutdown.
   loop.post([&] { engine.release_pollers(); });
   http.stop();
+  // The pool withdraws its calls (their outcomes are dropped: they run again after the
+  // restart); what is left running belongs to TestState.
   dispatcher.stop();
   integrations::kill_running_subprocesses();
+  if (!handler.drain_test_states(std::chrono::seconds(5))) log::warn("TestState calls still running at exit");
   loop.stop();
   log::info("stopped", {{"requests", static_cast<int64_t>(handler.answered())}});
   return 0;

@@ -1,6 +1,7 @@
 #include "cli/sfn_http_handler.h"
 
 #include <random>
+#include <system_error>
 #include <thread>
 
 #include "api/api_error_messages.h"
@@ -78,18 +79,44 @@ void SfnHttpHandler::run_on_loop(std::string action, json::Value request, server
 
 void SfnHttpHandler::run_test_state(json::Value request, server::Responder respond) {
   // TestState may call a function and wait for it: never on an I/O or the loop thread.
-  // The thread holds copies, not the handler: it may outlive a shutdown's grace period.
-  std::thread([context = s_.context, tasks = s_.tasks, request = std::move(request),
-               respond = std::move(respond)]() mutable {
+  // The thread holds copies and shared owners, not the handler: it may outlive a
+  // shutdown's grace period.
+  {
+    std::lock_guard<std::mutex> lock(test_states_->mu);
+    if (test_states_->running >= kMaxConcurrentTestStates)
+      return respond(aws_response(api::encode_error(api::api_error("ThrottlingException", "Rate exceeded"))));
+    ++test_states_->running;
+  }
+  auto run = [runs = test_states_, context = s_.context, tasks = s_.tasks, request = std::move(request),
+              respond]() mutable {
     api::TestStateEnv env;
     env.partition = context.partition;
     env.region = context.region;
     env.account = context.account;
-    env.tasks = tasks;
+    env.tasks = tasks.get();
     env.now_ms = engine::SystemClock().now_ms();
     env.seed = std::random_device{}();
     respond(aws_response(api::encode_result(api::test_state(request, env))));
-  }).detach();
+    {
+      std::lock_guard<std::mutex> lock(runs->mu);
+      --runs->running;
+    }
+    runs->idle.notify_all();
+  };
+  try {
+    std::thread(std::move(run)).detach();
+  } catch (const std::system_error&) {  // no thread to be had: as busy as it gets
+    {
+      std::lock_guard<std::mutex> lock(test_states_->mu);
+      --test_states_->running;
+    }
+    respond(aws_response(api::encode_error(api::api_error("ThrottlingException", "Rate exceeded"))));
+  }
+}
+
+bool SfnHttpHandler::drain_test_states(std::chrono::milliseconds limit) {
+  std::unique_lock<std::mutex> lock(test_states_->mu);
+  return test_states_->idle.wait_for(lock, limit, [&] { return test_states_->running == 0; });
 }
 
 }  // namespace sg::cli

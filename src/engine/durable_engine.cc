@@ -16,9 +16,15 @@ using json::Value;
 namespace {
 
 constexpr int64_t kPurgeEveryMs = 60 * 1000;
-// An execution with nothing in flight and no timer due within this long leaves memory at
-// the end of the batch; its journal brings it back when needed.
+// An execution with no input for this long, nothing in flight and no timer due within
+// this long leaves memory; its journal brings it back when needed. Waiting for it to be
+// idle keeps an execution that receives a stream of inputs from being replayed for each.
 constexpr int64_t kHibernateAfterMs = 2000;
+// Timer entries handled per on_time() call (per batch): many executions due at the same
+// instant fire over several batches, so requests are answered in between.
+constexpr int kMaxTimersPerBatch = 1024;
+// AWS ends an Express execution that runs longer than this.
+constexpr int64_t kExpressMaxMs = 5 * 60 * 1000;
 
 uint64_t token_key(const std::string& token) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a: tokens are random already
@@ -105,6 +111,9 @@ struct DurableEngine::Live final : HistorySink {
   std::function<void(SyncOutcome)> sync_done;
   std::unordered_set<uint64_t> unstarted_activities;  // queued, ActivityStarted not recorded
   std::unordered_set<uint64_t> in_flight;             // dispatched, no answer yet
+  int64_t last_touch = -1;                            // time of the latest input (idle_)
+  int64_t express_deadline = 0;                       // Express: when it times out
+  bool express_timed_out = false;
 
   void on_event(const HistoryEvent& e) override {
     if (durable) engine->store_.append_event(id, e.id, e.to_json().dump());
@@ -225,6 +234,7 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   machines_by_hash_.emplace(hash, spec.machine);
   Live* l = make_live(std::move(row), spec.machine, !spec.express);
   StartOutcome out{arn, now_ms};
+  if (spec.express) arm_express_deadline(*l, now_ms);
   l->exec->start(now_ms);
   settle(*l, Resume::kLive);
   return out;
@@ -252,8 +262,16 @@ void DurableEngine::start_sync(const StartSpec& spec, int64_t now_ms, std::funct
   row.doc = std::move(doc).build();
   Live* l = make_live(std::move(row), s.machine, false);
   l->sync_done = std::move(done);
+  arm_express_deadline(*l, now_ms);
   l->exec->start(now_ms);
   settle(*l, Resume::kLive);
+}
+
+void DurableEngine::arm_express_deadline(Live& l, int64_t now_ms) {
+  l.express_deadline =
+      now_ms +
+      std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(kExpressMaxMs) * options_.time_scale));
+  timers_.push({l.express_deadline, l.id});  // stale (skipped) if it ends before
 }
 
 void DurableEngine::journal(Live& l, Value entry) {
@@ -304,7 +322,7 @@ void DurableEngine::apply(Live& l, const Value& e) {
   }
 }
 
-void DurableEngine::settle(Live& l, Resume mode, const std::vector<uint64_t>* handed_out) {
+void DurableEngine::settle(Live& l, Resume mode, const std::unordered_set<uint64_t>* handed_out) {
   Execution& x = *l.exec;
   for (PendingTask& t : x.take_tasks()) {
     if (!x.task_awaited(t.id)) continue;
@@ -313,7 +331,7 @@ void DurableEngine::settle(Live& l, Resume mode, const std::vector<uint64_t>* ha
       tokens_[token_key(token)] = {l.id, t.id};
       l.tokens.push_back(token);
     }
-    bool already = handed_out && std::find(handed_out->begin(), handed_out->end(), t.id) != handed_out->end();
+    bool already = handed_out && handed_out->count(t.id);
     if (mode == Resume::kWake) {
       // Back from hibernation: its queue entries and submitted calls are where they were.
       if (t.activity && !already) l.unstarted_activities.insert(t.id);
@@ -364,11 +382,24 @@ void DurableEngine::settle(Live& l, Resume mode, const std::vector<uint64_t>* ha
     l.pushed_timer = *at;
     timers_.push({*at, l.id});
   }
-  if (l.durable) touched_.push_back(l.id);
+  touch(l);
+}
+
+void DurableEngine::touch(Live& l) {
+  if (!l.durable || l.last_touch == now_) return;
+  l.last_touch = now_;
+  idle_.push_back({now_, l.id});
 }
 
 void DurableEngine::finish(Live& l) {
-  const ExecutionResult& r = l.exec->result();
+  ExecutionResult r = l.exec->result();
+  if (l.express_timed_out) {  // ended by the engine (fail()); AWS reports TIMED_OUT
+    r.status = ExecutionStatus::kTimedOut;
+    r.has_error = true;
+    r.error = "States.Timeout";
+    r.has_cause = false;
+    r.cause.clear();
+  }
   l.row.status = execution_status_name(r.status);
   l.row.stop_ms = r.stop_time_ms;
   Value doc = l.row.doc;
@@ -400,7 +431,7 @@ void DurableEngine::finish(Live& l) {
 }
 
 Result<DurableEngine::Live*> DurableEngine::rebuild(store::ExecutionRow row,
-                                                    std::vector<uint64_t>* handed_out) {
+                                                    std::unordered_set<uint64_t>* handed_out) {
   const std::string* hash = str_member(row.doc, "def");
   std::shared_ptr<const asl::StateMachine> machine;
   std::string h = hash ? *hash : "";
@@ -416,6 +447,7 @@ Result<DurableEngine::Live*> DurableEngine::rebuild(store::ExecutionRow row,
   }
   if (!machine)
     return Error{"STORE", "execution " + row.arn + " refers to a definition that cannot be loaded"};
+  ++rebuilds_;
   std::vector<std::string> entries = store_.journal(row.id);
   int64_t stored_events = store_.event_count(row.id);
   Live* l = make_live(std::move(row), machine, true);
@@ -430,7 +462,7 @@ Result<DurableEngine::Live*> DurableEngine::rebuild(store::ExecutionRow row,
     }
     std::string_view k = e->find("k")->as_string();
     if (handed_out && (k == "act" || k == "sub"))
-      handed_out->push_back(static_cast<uint64_t>(int_member(*e, "id")));
+      handed_out->insert(static_cast<uint64_t>(int_member(*e, "id")));
     apply(*l, *e);
   }
   l->journal_seq = static_cast<int64_t>(entries.size());
@@ -438,18 +470,21 @@ Result<DurableEngine::Live*> DurableEngine::rebuild(store::ExecutionRow row,
   return l;
 }
 
-Result<int64_t> DurableEngine::recover(int64_t now_ms) {
+Result<int64_t> DurableEngine::recover(int64_t now_ms, std::vector<std::string>* problems) {
   note_time(now_ms);
   int64_t resumed = 0;
   for (store::ExecutionRow& row : store_.open_executions()) {
-    std::vector<uint64_t> handed_out;
+    std::unordered_set<uint64_t> handed_out;
     auto l = rebuild(std::move(row), &handed_out);
-    if (!l.ok()) return l.error();
+    if (!l.ok()) {
+      if (problems) problems->push_back(l.error().message);
+      continue;
+    }
     ++resumed;
     settle(**l, Resume::kRecover, &handed_out);
     // Waiting executions go back to sleep at once, so resuming many costs no more memory
     // than running them did.
-    hibernate_idle(now_ms);
+    hibernate_idle(now_ms, /*all=*/true);
   }
   return resumed;
 }
@@ -521,25 +556,42 @@ DurableEngine::Live* DurableEngine::wake(int64_t id) {
   if (id < 0) return nullptr;  // Express executions are never hibernated
   auto row = store_.find_execution_by_id(id);
   if (!row || row->status != "RUNNING") return nullptr;
-  std::vector<uint64_t> handed_out;
+  std::unordered_set<uint64_t> handed_out;
   auto l = rebuild(std::move(*row), &handed_out);
   if (!l.ok()) return nullptr;
   settle(**l, Resume::kWake, &handed_out);
-  return *l;
+  // settle() ends (and frees) an execution its journal closed: look it up again.
+  auto it = live_.find(id);
+  return it == live_.end() ? nullptr : it->second.get();
 }
 
-void DurableEngine::hibernate_idle(int64_t now_ms) {
-  std::vector<int64_t> touched;
-  touched.swap(touched_);
-  for (int64_t id : touched) {
+bool DurableEngine::may_hibernate(const Live& l, int64_t now_ms) const {
+  if (!l.durable || l.exec->done() || !l.in_flight.empty() || l.sync_done) return false;
+  std::optional<int64_t> at = l.exec->next_timer();
+  return !at || *at - now_ms >= kHibernateAfterMs;  // a timer due soon keeps it
+}
+
+void DurableEngine::hibernate_idle(int64_t now_ms, bool all) {
+  // An execution that is not let go here gets a new entry with its next input (a task
+  // result, a timer, a token), so each one is looked at again once idle.
+  while (!idle_.empty() && (all || idle_.front().first + kHibernateAfterMs <= now_ms)) {
+    auto [touched, id] = idle_.front();
+    idle_.pop_front();
     auto it = live_.find(id);
-    if (it == live_.end()) continue;
-    Live& l = *it->second;
-    if (!l.durable || l.exec->done() || !l.in_flight.empty() || l.sync_done) continue;
-    std::optional<int64_t> at = l.exec->next_timer();
-    if (at && *at - now_ms < kHibernateAfterMs) continue;  // due soon: keep it
-    live_.erase(it);  // its journal rebuilds it when a token, timer or stop needs it
+    if (it == live_.end() || it->second->last_touch != touched) continue;  // gone, or touched since
+    if (may_hibernate(*it->second, now_ms)) hibernate(*it->second);
   }
+}
+
+void DurableEngine::hibernate(Live& l) {
+  // Tokens of tasks that closed (timed out, aborted, caught) are forgotten now: a rebuild
+  // registers only the tokens of the tasks still awaited, so nothing would erase them later.
+  for (const std::string& token : l.tokens) {
+    auto t = tokens_.find(token_key(token));
+    if (t != tokens_.end() && t->second.first == l.id && !l.exec->task_awaited(t->second.second))
+      tokens_.erase(t);
+  }
+  live_.erase(l.id);  // its journal rebuilds it when a token, timer or stop needs it
 }
 
 DurableEngine::Live* DurableEngine::live_for_token(const std::string& token, Status* error,
@@ -686,7 +738,10 @@ void DurableEngine::task_result(int64_t execution_id, uint64_t task_id, TaskResu
   if (it == live_.end()) return;  // ended (results of in-flight tasks keep it awake)
   Live& l = *it->second;
   l.in_flight.erase(task_id);
-  if (!l.exec->task_awaited(task_id)) return;
+  if (!l.exec->task_awaited(task_id)) {
+    touch(l);  // nothing in flight any more, perhaps: it may hibernate once idle
+    return;
+  }
   json::ObjectBuilder e(7);
   e.add("k", Value::string("done"));
   e.add("id", Value::integer(static_cast<int64_t>(task_id)));
@@ -712,7 +767,10 @@ void DurableEngine::task_submitted(int64_t execution_id, uint64_t task_id, const
   if (it == live_.end()) return;
   Live& l = *it->second;
   l.in_flight.erase(task_id);
-  if (!l.exec->task_awaited(task_id)) return;
+  if (!l.exec->task_awaited(task_id)) {
+    touch(l);
+    return;
+  }
   json::ObjectBuilder e(4);
   e.add("k", Value::string("sub"));
   e.add("id", Value::integer(static_cast<int64_t>(task_id)));
@@ -726,12 +784,19 @@ void DurableEngine::task_submitted(int64_t execution_id, uint64_t task_id, const
 
 void DurableEngine::on_time(int64_t now_ms) {
   note_time(now_ms);
-  while (!timers_.empty() && timers_.top().first <= now_ms) {
+  for (int fired = 0; fired < kMaxTimersPerBatch && !timers_.empty() && timers_.top().first <= now_ms;
+       ++fired) {
     int64_t id = timers_.top().second;
     timers_.pop();
     Live* lp = wake(id);
     if (!lp) continue;
     Live& l = *lp;
+    if (l.express_deadline && l.express_deadline <= now_ms) {
+      l.express_timed_out = true;
+      l.exec->fail("States.Timeout", "", now_ms);
+      settle(l, Resume::kLive);  // ends it
+      continue;
+    }
     std::optional<int64_t> due = l.exec->next_timer();
     if (!due || *due > now_ms) continue;  // stale: a later entry exists for the new time
     l.pushed_timer = 0;
@@ -770,6 +835,9 @@ std::optional<int64_t> DurableEngine::next_wakeup() const {
   std::optional<int64_t> w;
   if (!timers_.empty()) w = timers_.top().first;
   if (!poll_deadlines_.empty() && (!w || poll_deadlines_.top().first < *w)) w = poll_deadlines_.top().first;
+  // Idle executions leave memory even when no request comes to run a batch.
+  if (!idle_.empty() && (!w || idle_.front().first + kHibernateAfterMs < *w))
+    w = idle_.front().first + kHibernateAfterMs;
   return w;
 }
 

@@ -11,15 +11,18 @@
 // exactly once.
 //
 // Express executions run in memory with the same core and leave nothing in the store.
+// Like AWS's, they last at most 5 minutes (scaled by time_scale), then end TIMED_OUT.
 //
 // Tasks go to the injected TaskDispatcher, which performs them elsewhere and reports back
 // through task_result()/task_submitted() on the engine thread. Activity tasks wait in
 // per-activity queues for GetActivityTask pollers; callback tasks wait for SendTask*.
 //
-// Hibernation: at the end of each batch, a Standard execution with nothing in flight and no
-// timer due within 2 s leaves memory (only its token and timer entries stay); a token, a
-// timer, a stop or an activity poll rebuilds it from its journal. So open executions
-// waiting on callbacks cost a few dozen bytes each, not their whole frame tree.
+// Hibernation: a Standard execution that has had no input for 2 s, with nothing in flight
+// and no timer due within 2 s, leaves memory (only its token and timer entries stay); a
+// token, a timer, a stop or an activity poll rebuilds it from its journal. So open
+// executions waiting on callbacks cost a few dozen bytes each, not their whole frame tree,
+// while one that keeps receiving inputs (a Map's callbacks answered one by one) is not
+// replayed from its journal for each of them.
 //
 // Not thread-safe: the service loop's thread calls everything.
 #pragma once
@@ -33,6 +36,7 @@
 #include <queue>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "common/result.h"
@@ -113,8 +117,11 @@ class DurableEngine {
   DurableEngine(store::SqliteStore& store, TaskDispatcher& dispatcher, EngineOptions options);
   ~DurableEngine();
 
-  // Rebuilds every open execution from the store. Returns how many resumed.
-  Result<int64_t> recover(int64_t now_ms);
+  // Rebuilds every open execution from the store. Returns how many resumed. An execution
+  // that cannot be rebuilt (a damaged journal entry, a definition that no longer loads)
+  // stays as the store has it, RUNNING and inert, and is described in `problems`: one bad
+  // record must not keep every other execution, and the server, from starting.
+  Result<int64_t> recover(int64_t now_ms, std::vector<std::string>* problems = nullptr);
 
   // StartExecution. Errors: code "ExecutionAlreadyExists" (message AWS's), "StoreFailure".
   // A Standard start is idempotent by name for a RUNNING execution with the same input.
@@ -165,6 +172,10 @@ class DurableEngine {
   store::SqliteStore& store() { return store_; }
   const EngineOptions& options() const { return options_; }
   size_t open_count() const;
+  // Executions rebuilt from their journal so far (recovery, wake-ups, redrives).
+  uint64_t rebuilds() const { return rebuilds_; }
+  // Task tokens the engine can route (awaited tasks of open executions).
+  size_t token_count() const { return tokens_.size(); }
 
  private:
   struct Live;
@@ -172,18 +183,25 @@ class DurableEngine {
   struct QueuedActivity;
 
   // An execution rebuilt from its row and journal (events already stored are not written).
-  Result<Live*> rebuild(store::ExecutionRow row, std::vector<uint64_t>* handed_out);
+  Result<Live*> rebuild(store::ExecutionRow row, std::unordered_set<uint64_t>* handed_out);
   Live* make_live(store::ExecutionRow row, std::shared_ptr<const asl::StateMachine> machine, bool durable);
   void journal(Live& l, json::Value entry);
+  // Express: the 5-minute limit, as a timer.
+  void arm_express_deadline(Live& l, int64_t now_ms);
   // What settle() does with the tasks an execution is waiting for: kLive dispatches new
   // ones; kRecover (after a restart) dispatches again those in flight at the crash and
   // queues activities again; kWake (back from hibernation) only re-registers tokens.
   enum class Resume { kLive, kRecover, kWake };
-  void settle(Live& l, Resume mode, const std::vector<uint64_t>* handed_out = nullptr);
+  void settle(Live& l, Resume mode, const std::unordered_set<uint64_t>* handed_out = nullptr);
   // The live execution `id`, rebuilt from the store if it was hibernated; nullptr when it
   // is not running.
   Live* wake(int64_t id);
-  void hibernate_idle(int64_t now_ms);
+  // Records an input to `l` (it stays in memory for a while).
+  void touch(Live& l);
+  bool may_hibernate(const Live& l, int64_t now_ms) const;
+  // Sends executions idle long enough to sleep (all of the queue when `all`).
+  void hibernate_idle(int64_t now_ms, bool all = false);
+  void hibernate(Live& l);
   void finish(Live& l);
   void apply(Live& l, const json::Value& entry);
   Live* live_for_token(const std::string& token, Status* error, uint64_t* task_id);
@@ -199,7 +217,9 @@ class DurableEngine {
   // Token hash -> (execution id, task id), for live and hibernated executions alike; the
   // token itself is checked against the rebuilt execution.
   std::unordered_map<uint64_t, std::pair<int64_t, uint64_t>> tokens_;
-  std::vector<int64_t> touched_;  // executions settled in this batch (hibernation candidates)
+  // (time of an input, execution id), oldest first: hibernation candidates once idle long
+  // enough; an entry older than its execution's last input is skipped.
+  std::deque<std::pair<int64_t, int64_t>> idle_;
   std::unordered_map<std::string, std::deque<QueuedActivity>> activity_queue_;
   std::unordered_map<std::string, std::deque<std::unique_ptr<Poller>>> pollers_;
   std::priority_queue<std::pair<int64_t, int64_t>, std::vector<std::pair<int64_t, int64_t>>,
@@ -213,6 +233,7 @@ class DurableEngine {
   int64_t now_ = 0;  // the latest time any input carried
   int64_t last_purge_ms_ = 0;
   uint64_t rng_state_;
+  uint64_t rebuilds_ = 0;
 };
 
 constexpr size_t kMaxActivityPollers = 1000;

@@ -201,7 +201,9 @@ TEST_F(DurableEngineTest, WaitingExecutionsLeaveMemoryAndComeBackForTheirToken) 
   engine_->task_submitted(call.execution_id, call.task_id, parse("{}"), now_ + 1);
   commit();
   EXPECT_EQ(engine_->open_count(), 1u);
-  advance_to(now_ + 2);  // end of a batch: nothing in flight, no timer
+  advance_to(now_ + 1);  // the end of a batch: nothing in flight, no timer, but just touched
+  EXPECT_EQ(engine_->open_count(), 1u);
+  advance_to(now_ + 2000);  // idle for 2 s
   EXPECT_EQ(engine_->open_count(), 0u);
   EXPECT_EQ(row(arn).status, "RUNNING");
   begin();
@@ -271,8 +273,9 @@ TEST_F(DurableEngineTest, WaitKeepsItsDeadlineAcrossRestarts) {
 TEST_F(DurableEngineTest, TimeScaleShrinksWaits) {
   reopen(EngineOptions{.time_scale = 0.001});
   std::string arn = start(kWaitThenPass, "fast");
-  EXPECT_EQ(engine_->next_wakeup(), std::optional<int64_t>(now_ + 3600));
-  advance_to(now_ + 3600);
+  advance_to(now_ + 3599);
+  EXPECT_EQ(row(arn).status, "RUNNING");
+  advance_to(now_ + 1);
   EXPECT_EQ(row(arn).status, "SUCCEEDED");
 }
 
@@ -379,6 +382,153 @@ TEST_F(DurableEngineTest, RedriveOfAMapReRunsOnlyTheIterationsThatFailed) {
   EXPECT_EQ(row(arn).status, "SUCCEEDED");
   EXPECT_EQ(row(arn).doc.find("output")->as_string(), "[10,20,30]");
   EXPECT_EQ(row(arn).redrive_count, 1);
+}
+
+TEST_F(DurableEngineTest, AnExecutionTakingCallbacksOneAfterAnotherIsNotRebuiltForEach) {
+  // A Map of callbacks answered one per batch: the execution keeps receiving inputs, so
+  // it stays in memory. Hibernating it after every batch would replay its whole (growing)
+  // journal for every answer: quadratic in the number of items.
+  dispatcher_.submit_now = true;
+  std::string def = R"({"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
+    "Iterator":{"StartAt":"T","States":{"T":{"Type":"Task",
+      "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+      "Parameters":{"token.$":"$$.Task.Token","n.$":"$"},"End":true}}}}}})";
+  std::string items;
+  for (int i = 0; i < 50; ++i) {
+    if (i) items += ',';
+    items += std::to_string(i);
+  }
+  std::string arn = start(def, "fan-out", R"({"items":[)" + items + "]}");
+  std::vector<std::string> tokens;
+  for (const std::string& t : store_->events(row(arn).id, 1, 0, false, 100000)) {
+    Value e = parse(t);
+    if (const Value* d = e.find("taskScheduledEventDetails"))
+      tokens.push_back(std::string(parse(d->find("parameters")->as_string()).find("token")->as_string()));
+  }
+  ASSERT_EQ(tokens.size(), 50u);
+  for (const std::string& token : tokens) {
+    now_ += 100;
+    begin();
+    ASSERT_TRUE(engine_->task_success(token, parse("1"), now_).ok());
+    engine_->on_time(now_);  // the end of the batch
+    commit();
+  }
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(engine_->rebuilds(), 0u);
+}
+
+TEST_F(DurableEngineTest, AnIdleExecutionLeavesMemoryOnceItStopsReceivingInputs) {
+  dispatcher_.submit_now = true;
+  std::string arn = start(kCallback, "idle", R"({"n":1})");
+  EXPECT_EQ(engine_->open_count(), 1u);
+  // Nothing in flight and no timer: it leaves once idle for a while, without any request
+  // arriving to run a batch (the loop wakes up for it).
+  ASSERT_TRUE(engine_->next_wakeup().has_value());
+  advance_to(*engine_->next_wakeup());
+  EXPECT_EQ(engine_->open_count(), 0u);
+  EXPECT_FALSE(engine_->next_wakeup().has_value());
+  begin();
+  ASSERT_TRUE(engine_->task_success(token_of(arn), parse("2"), now_ + 1).ok());
+  commit();
+  EXPECT_EQ(engine_->rebuilds(), 1u);
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+}
+
+TEST_F(DurableEngineTest, TokensOfClosedTasksAreForgottenWhileTheExecutionSleeps) {
+  dispatcher_.submit_now = true;
+  std::string def = R"({"StartAt":"T","States":{"T":{"Type":"Task",
+    "Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","TimeoutSeconds":10,
+    "Parameters":{"token.$":"$$.Task.Token"},
+    "Retry":[{"ErrorEquals":["States.Timeout"],"IntervalSeconds":60,"MaxAttempts":1}],"End":true}}})";
+  std::string arn = start(def, "retried");
+  std::string first = token_of(arn);
+  EXPECT_EQ(engine_->token_count(), 1u);
+  advance_to(now_ + 2000);  // idle: it sleeps until its timeout
+  EXPECT_EQ(engine_->open_count(), 0u);
+  advance_to(now_ + 8000);  // the task times out; the retry waits 60 s
+  advance_to(now_ + 2000);  // asleep again
+  EXPECT_EQ(engine_->open_count(), 0u);
+  EXPECT_EQ(engine_->token_count(), 0u);  // the first token's task is closed
+  advance_to(now_ + 58000);               // the retry
+  std::string second = token_of(arn);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(engine_->token_count(), 1u);
+  begin();
+  ASSERT_TRUE(engine_->task_success(second, parse("1"), now_ + 1).ok());
+  Status late = engine_->task_success(first, parse("1"), now_ + 1);
+  commit();
+  EXPECT_EQ(late.error().code, "TaskTimedOut");
+  EXPECT_EQ(row(arn).status, "SUCCEEDED");
+  EXPECT_EQ(engine_->token_count(), 0u);
+}
+
+TEST_F(DurableEngineTest, ExpressExecutionsEndTimedOutAfterFiveMinutes) {
+  StartSpec s = spec(kWaitThenPass, "", "{}");  // a Wait of an hour
+  s.express = true;
+  std::optional<SyncOutcome> got;
+  begin();
+  engine_->start_sync(s, now_, [&](SyncOutcome o) { got = std::move(o); });
+  auto async = engine_->start(s, now_);
+  commit();
+  ASSERT_TRUE(async.ok());
+  EXPECT_EQ(engine_->open_count(), 2u);
+  int64_t began = now_;
+  advance_to(began + 5 * 60 * 1000 - 1);
+  EXPECT_FALSE(got.has_value());
+  advance_to(began + 5 * 60 * 1000);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->result.status, ExecutionStatus::kTimedOut);
+  EXPECT_TRUE(got->result.has_error);
+  EXPECT_EQ(got->result.error, "States.Timeout");
+  EXPECT_FALSE(got->result.has_cause);
+  EXPECT_EQ(got->stop_ms, began + 5 * 60 * 1000);
+  EXPECT_EQ(engine_->open_count(), 0u);  // neither stays in memory
+}
+
+TEST_F(DurableEngineTest, OneExecutionThatCannotBeRebuiltDoesNotStopTheOthersFromResuming) {
+  // A damaged record, or a definition a newer stepguard no longer loads, must not keep
+  // the server from starting: that execution stays as it is, the others resume.
+  std::string broken = start(kWaitThenPass, "broken");
+  std::string fine = start(kWaitThenPass, "fine");
+  begin();
+  store_->append_journal(row(broken).id, 1, "{not json");
+  commit();
+  engine_.reset();
+  begin();
+  auto n = DurableEngine(*store_, dispatcher_, {}).recover(now_);
+  commit();
+  ASSERT_TRUE(n.ok()) << n.error().message;
+  EXPECT_EQ(*n, 1);
+  reopen();
+  advance_to(now_ + 3600 * 1000);
+  EXPECT_EQ(row(fine).status, "SUCCEEDED");
+  EXPECT_EQ(row(broken).status, "RUNNING");
+}
+
+TEST_F(DurableEngineTest, ManyTimersDueTogetherFireOverSeveralBatches) {
+  // Executions waiting until the same instant (a Wait until midnight): one batch firing
+  // them all would hold every request behind it; each batch takes a bounded share.
+  constexpr int kCount = 1100;
+  for (int i = 0; i < kCount; ++i) {
+    std::string name = "w";
+    name += std::to_string(i);
+    start(kWaitThenPass, name);
+  }
+  auto succeeded = [&] {
+    store::ExecutionFilter f;
+    f.state_machine_arn = "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
+    f.status = "SUCCEEDED";
+    f.limit = 1 << 20;
+    return store_->list_executions(f).size();
+  };
+  advance_to(now_ + 3600 * 1000);
+  size_t first = succeeded();
+  EXPECT_GT(first, 0u);
+  EXPECT_LT(first, static_cast<size_t>(kCount));
+  ASSERT_TRUE(engine_->next_wakeup().has_value());
+  EXPECT_LE(*engine_->next_wakeup(), now_);  // the loop runs the next batch at once
+  advance_to(now_);
+  EXPECT_EQ(succeeded(), static_cast<size_t>(kCount));
 }
 
 TEST_F(DurableEngineTest, HistoryLimitFailsTheExecution) {

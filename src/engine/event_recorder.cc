@@ -98,14 +98,32 @@ int64_t EventRecorder::state_entered(int64_t prev, int64_t ts, const asl::State&
               "stateEnteredEventDetails", std::move(b).build());
 }
 
-int64_t EventRecorder::state_exited(int64_t prev, int64_t ts, const asl::State& s, const Value& output) {
+int64_t EventRecorder::state_exited(int64_t prev, int64_t ts, const asl::State& s, const Value& output,
+                                    const Value& assigned) {
   if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
-  ObjectBuilder b(3);
+  ObjectBuilder b(5);
   b.add("name", Value::string(s.name));
   b.add("output", text(output));
   b.add("outputDetails", not_truncated());
+  if (assigned.is_object() && assigned.size() > 0) {
+    ObjectBuilder vars(assigned.size());
+    for (const json::Member& m : assigned.members()) vars.add(m.name(), text(m.value));
+    b.add("assignedVariables", std::move(vars).build());
+    b.add("assignedVariablesDetails", not_truncated());
+  }
   return emit(prev, ts, std::string(asl::state_type_name(s.type)) + "StateExited", "stateExitedEventDetails",
               std::move(b).build());
+}
+
+int64_t EventRecorder::evaluation_failed(int64_t prev, int64_t ts, const asl::State& s,
+                                         const asl::StatesError& e) {
+  if (!sink_ || next_id_ <= replay_until_) return emit(prev, ts, {}, {}, {});
+  ObjectBuilder b(4);
+  b.add("error", Value::string(e.error));
+  b.add("cause", Value::string(e.cause));
+  b.add("location", Value::string(e.location));
+  b.add("state", Value::string(s.name));
+  return emit(prev, ts, "EvaluationFailed", "evaluationFailedEventDetails", std::move(b).build());
 }
 
 int64_t EventRecorder::state_aborted(int64_t prev, int64_t ts, const asl::State& s) {

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "asl/state_machine.h"
+#include "asl/states_error.h"
 #include "engine/history.h"
 #include "json/value.h"
 
@@ -36,7 +37,12 @@ class EventRecorder {
                            const std::string* cause);
 
   int64_t state_entered(int64_t prev, int64_t ts, const asl::State& s, const json::Value& input);
-  int64_t state_exited(int64_t prev, int64_t ts, const asl::State& s, const json::Value& output);
+  // `assigned`: the variables the state assigned (object of name -> value) or null; shown
+  // as assignedVariables (name -> JSON text) with assignedVariablesDetails.
+  int64_t state_exited(int64_t prev, int64_t ts, const asl::State& s, const json::Value& output,
+                       const json::Value& assigned = json::Value());
+  // A JSONata expression failed (EvaluationFailed: error, cause, location, state).
+  int64_t evaluation_failed(int64_t prev, int64_t ts, const asl::State& s, const asl::StatesError& e);
   int64_t state_aborted(int64_t prev, int64_t ts, const asl::State& s);
 
   int64_t task_scheduled(int64_t prev, int64_t ts, const asl::State& s, const json::Value& params,

@@ -21,6 +21,7 @@
 
 #include "asl/interpreter.h"
 #include "asl/state_machine.h"
+#include "asl/variables.h"
 #include "engine/event_recorder.h"
 #include "engine/seeded_entropy.h"
 
@@ -68,6 +69,9 @@ struct Frame {
   size_t slot = 0;  // position in the parent's results
   asl::StateEntry entry;
   std::vector<int64_t> retry_attempts;
+  // The workflow variables of this frame's States object; reads fall through to the
+  // parent frame's scope (a fork's parent outlives its children).
+  asl::VariableScope scope;
   int64_t last_event = 0;  // previousEventId for this frame's next event
   bool cancelled = false;
   bool finished = false;
@@ -107,6 +111,13 @@ struct Timer {
   bool operator>(const Timer& o) const { return at != o.at ? at > o.at : seq > o.seq; }
 };
 
+Step fail_step(StatesError e) {
+  Step s;
+  s.kind = Step::Kind::kFail;
+  s.error = std::move(e);
+  return s;
+}
+
 std::string uuid_from(json::Entropy& e) {
   uint64_t a = e.next_u64(), b = e.next_u64();
   a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
@@ -144,6 +155,11 @@ struct Execution::Impl {
   Step begin_state(Frame* f, bool retry);
   void handle(Frame* f, Step step);
   void run_task(Frame* f, const Step& step);
+  // Stores a state's assignments in its frame's scope; false (with *error) past the
+  // execution's 10 MiB of variables.
+  bool commit_variables(Frame* f, const Value& assigned, StatesError* error);
+  // A frame leaves: its variables no longer count against the execution's total.
+  void drop_variables(Frame* f) { variable_bytes -= static_cast<int64_t>(f->scope.bytes()); }
   void arm_task_timers(Frame* f);
   void complete_task(Frame* f, TaskResult r);
   void start_fork(Frame* f, Step step);
@@ -184,7 +200,8 @@ struct Execution::Impl {
   uint64_t seq = 0;
   int64_t now = 0;
   int64_t start = 0;
-  int64_t deadline = 0;  // the execution's TimeoutSeconds, when set
+  int64_t deadline = 0;        // the execution's TimeoutSeconds, when set
+  int64_t variable_bytes = 0;  // the size of every live variable (AWS: at most 10 MiB)
   bool done = false;
   bool started = false;
   ExecutionResult result;
@@ -224,7 +241,14 @@ void Execution::Impl::dispatch(Frame* f, Action a) {
       return;
     case Action::kAfterWait: {
       Step s = std::move(f->pending);
-      f->last_event = events.state_exited(f->last_event, now, *f->state, s.value);
+      if (!s.assigned.is_null()) {
+        StatesError e;
+        if (!commit_variables(f, s.assigned, &e)) {
+          handle(f, fail_step(std::move(e)));
+          return;
+        }
+      }
+      f->last_event = events.state_exited(f->last_event, now, *f->state, s.value, s.assigned);
       if (s.next) {
         f->state = s.next;
         f->input = std::move(s.value);
@@ -277,7 +301,7 @@ Step Execution::Impl::begin_state(Frame* f, bool retry) {
   if (s.type == asl::StateType::kTask &&
       (s.pattern == asl::IntegrationPattern::kWaitForTaskToken || s.task_kind == asl::TaskKind::kActivity))
     f->entry.task_token = new_token();
-  asl::StateRoots roots(ex, f->entry, f->input);
+  asl::StateRoots roots(ex, f->entry, f->input, &f->scope);
   Step step = asl::enter(s, f->input, roots, f->entry, *entropy, now);
   if (step.kind == Step::Kind::kWait && setup.time_scale != 1.0)
     step.time_ms = now + scaled(step.time_ms - now);
@@ -292,22 +316,42 @@ void Execution::Impl::handle(Frame* f, Step step) {
     const State& s = *f->state;
     switch (step.kind) {
       case Step::Kind::kNext: {
-        f->last_event = events.state_exited(f->last_event, now, s, step.value);
+        if (!step.assigned.is_null()) {
+          StatesError e;
+          if (!commit_variables(f, step.assigned, &e)) {
+            step = fail_step(std::move(e));
+            continue;
+          }
+        }
+        f->last_event = events.state_exited(f->last_event, now, s, step.value, step.assigned);
         f->state = step.next;
         f->input = std::move(step.value);
         step = begin_state(f, false);
         continue;
       }
       case Step::Kind::kEnd:
+        if (!step.assigned.is_null()) {
+          StatesError e;
+          if (!commit_variables(f, step.assigned, &e)) {
+            step = fail_step(std::move(e));
+            continue;
+          }
+        }
         if (s.type != asl::StateType::kFail)
-          f->last_event = events.state_exited(f->last_event, now, s, step.value);
+          f->last_event = events.state_exited(f->last_event, now, s, step.value, step.assigned);
         frame_succeeded(f, std::move(step.value));
         return;
       case Step::Kind::kFail: {
+        if (!step.error.location.empty()) {
+          f->last_event = events.evaluation_failed(f->last_event, now, s, step.error);
+          step.error.location = {};
+        }
         if (s.type == asl::StateType::kTask || s.type == asl::StateType::kParallel ||
             s.type == asl::StateType::kMap) {
           if (!step.error.terminal() && s.has_retry_or_catch()) {
-            Step next = asl::on_error(s, f->input, step.error, f->retry_attempts, f->entry, *entropy);
+            asl::StateRoots roots(ex, f->entry, f->input, &f->scope);
+            Step next =
+                asl::on_error(s, f->input, step.error, f->retry_attempts, roots, f->entry, *entropy, now);
             if (next.kind != Step::Kind::kFail) {
               step = std::move(next);
               continue;
@@ -337,6 +381,20 @@ void Execution::Impl::handle(Frame* f, Step step) {
         return;
     }
   }
+}
+
+bool Execution::Impl::commit_variables(Frame* f, const Value& assigned, StatesError* error) {
+  int64_t delta = 0;
+  for (const json::Member& m : assigned.members()) {
+    delta += static_cast<int64_t>(m.value.json_size());
+    if (const Value* old = f->scope.find_own(m.name())) delta -= static_cast<int64_t>(old->json_size());
+  }
+  if (variable_bytes + delta > static_cast<int64_t>(asl::kMaxExecutionVariableBytes)) {
+    *error = asl::execution_variables_too_big();
+    return false;
+  }
+  variable_bytes += f->scope.assign_all(assigned);
+  return true;
 }
 
 void Execution::Impl::run_task(Frame* f, const Step& step) {
@@ -389,8 +447,8 @@ void Execution::Impl::complete_task(Frame* f, TaskResult r) {
   Step next;
   if (r.ok) {
     f->last_event = events.task_succeeded(f->last_event, now, s, r.output);
-    asl::StateRoots roots(ex, f->entry, f->input);
-    next = asl::complete(s, f->input, r.output, roots, f->entry, *entropy);
+    asl::StateRoots roots(ex, f->entry, f->input, &f->scope);
+    next = asl::complete(s, f->input, r.output, roots, f->entry, *entropy, now);
   } else {
     bool timed_out = r.error == asl::errors::kTimeout;
     f->last_event = events.task_failed(f->last_event, now, s, r.error, r.cause, timed_out, r.has_cause);
@@ -450,6 +508,7 @@ void Execution::Impl::start_children(Frame* f) {
     child->state = child->container->start;
     child->input = f->items[i];
     child->parent = f;
+    child->scope.set_parent(&f->scope);
     child->slot = i;
     child->last_event = f->last_event;
     if (is_map) {
@@ -486,8 +545,8 @@ void Execution::Impl::fork_done(Frame* f) {
     f->results.clear();
     f->items.clear();
     f->slot_done.clear();
-    asl::StateRoots roots(ex, f->entry, f->input);
-    next = asl::complete(s, f->input, results, roots, f->entry, *entropy);
+    asl::StateRoots roots(ex, f->entry, f->input, &f->scope);
+    next = asl::complete(s, f->input, results, roots, f->entry, *entropy, now);
   }
   handle(f, std::move(next));
 }
@@ -495,6 +554,7 @@ void Execution::Impl::fork_done(Frame* f) {
 void Execution::Impl::frame_succeeded(Frame* f, Value output) {
   f->finished = true;
   Frame* p = f->parent;
+  if (p) drop_variables(f);
   if (!p) {
     finish(ExecutionStatus::kSucceeded, std::move(output), nullptr);
     return;
@@ -525,6 +585,7 @@ void Execution::Impl::frame_succeeded(Frame* f, Value output) {
 void Execution::Impl::frame_failed(Frame* f, StatesError error) {
   f->finished = true;
   Frame* p = f->parent;
+  if (p) drop_variables(f);
   if (!p) {
     cancel(f);
     finish(ExecutionStatus::kFailed, {}, &error);
@@ -579,6 +640,7 @@ void Execution::Impl::cancel(Frame* f) {
   if (f->cancelled || f->finished) return;
   f->cancelled = true;
   ++cancels;
+  if (f->parent) drop_variables(f);
   if (f->task_id) {
     tasks.erase(f->task_id);
     f->task_id = 0;

@@ -19,6 +19,9 @@ void PooledDispatcher::stop() {
     stopping_ = true;
     queue_.clear();
   }
+  // After stopping_ (under mu_): a worker that sees a withdrawn result also sees stopping_
+  // and drops it.
+  withdrawn_.store(true);
   cv_.notify_all();
   for (auto& t : threads_)
     if (t.joinable()) t.join();
@@ -33,6 +36,7 @@ void PooledDispatcher::dispatch(std::unique_ptr<engine::DispatchedTask> task) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return;
+    task->request.withdrawn = &withdrawn_;
     queue_.push_back(std::move(task));
   }
   cv_.notify_one();
@@ -48,7 +52,12 @@ void PooledDispatcher::work() {
       task = std::move(queue_.front());
       queue_.pop_front();
     }
-    report_(run(*task));
+    TaskOutcome outcome = run(*task);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;  // possibly interrupted by stop(): not the task's result
+    }
+    report_(std::move(outcome));
   }
 }
 

@@ -9,10 +9,13 @@
 // that hand their token to another system can be tested by sending the token back
 // through the API.
 //
-// Thread-safe. stop() lets running calls finish and drops queued ones; the destructor
-// calls it.
+// Thread-safe. stop() drops queued tasks, withdraws the running calls (command functions
+// are killed, HTTP calls abandoned) and waits for the threads; from then on no outcome is
+// reported, so an interrupted call is never taken for the task's result: the engine
+// dispatches it again after the restart, as after a crash. The destructor calls it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -53,6 +56,8 @@ class PooledDispatcher final : public engine::TaskDispatcher {
   std::condition_variable cv_;
   std::deque<std::unique_ptr<engine::DispatchedTask>> queue_;  // guarded by mu_
   bool stopping_ = false;                                      // guarded by mu_
+  // Every dispatched request points here (TaskRequest::withdrawn); stop() sets it.
+  std::atomic<bool> withdrawn_{false};
   std::vector<std::thread> threads_;
 };
 

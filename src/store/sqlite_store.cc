@@ -1,7 +1,12 @@
 #include "store/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "json/parse.h"
@@ -164,6 +169,17 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, c
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{"STORE", "cannot create the data directory " + dir + ": " + ec.message()};
+  std::string lock_path = dir + "/stepguard.lock";
+  int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) return Error{"STORE", "cannot open " + lock_path + ": " + std::strerror(errno)};
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    int err = errno;
+    ::close(lock_fd);
+    if (err == EWOULDBLOCK)
+      return Error{"STORE",
+                   "the data directory " + dir + " is in use by another stepguard (" + lock_path + ")"};
+    return Error{"STORE", "cannot lock " + lock_path + ": " + std::strerror(err)};
+  }
   std::string path = dir + "/stepguard.db";
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &db,
@@ -171,9 +187,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, c
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
+    ::close(lock_fd);
     return Error{"STORE", "cannot open " + path + ": " + msg};
   }
-  std::unique_ptr<SqliteStore> s(new SqliteStore(db));
+  std::unique_ptr<SqliteStore> s(new SqliteStore(db, lock_fd));
   std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000; PRAGMA foreign_keys=OFF; ";
   pragmas += options.sync_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
   // The checkpointer thread copies the log into the database as it grows; the commit that
@@ -189,7 +206,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& dir, c
   return s;
 }
 
-SqliteStore::SqliteStore(sqlite3* db) : db_(db) {}
+SqliteStore::SqliteStore(sqlite3* db, int lock_fd) : db_(db), lock_fd_(lock_fd) {}
 
 void SqliteStore::checkpoint_loop(std::string path) {
   sqlite3* db = nullptr;
@@ -224,6 +241,7 @@ SqliteStore::~SqliteStore() {
   if (in_txn_) (void)exec("ROLLBACK");
   st_.reset();
   sqlite3_close(db_);
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the directory
 }
 
 Status SqliteStore::exec(const char* sql) {

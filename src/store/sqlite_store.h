@@ -71,7 +71,10 @@ struct ExecutionFilter {
 class SqliteStore final : public ResourceStore {
  public:
   // Opens (creating when missing) `dir`/stepguard.db. Fails with code "STORE" naming the
-  // file and SQLite's message.
+  // file and SQLite's message, and when another store (in this process or another) has
+  // the directory open: two servers on one directory would both resume, and both run,
+  // every open execution. The directory stays locked (`dir`/stepguard.lock, flock) until
+  // the store is destroyed; the OS releases it when the process dies.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& dir, const SqliteOptions& options = {});
   ~SqliteStore() override;
 
@@ -113,12 +116,13 @@ class SqliteStore final : public ResourceStore {
 
  private:
   void checkpoint_loop(std::string path);
-  explicit SqliteStore(sqlite3* db);
+  SqliteStore(sqlite3* db, int lock_fd);
   struct Statements;
   Status exec(const char* sql);
   void note(int rc, const char* what);
 
   sqlite3* db_;
+  int lock_fd_ = -1;  // holds the data directory's lock
   std::unique_ptr<Statements> st_;
   bool in_txn_ = false;
   Status health_;

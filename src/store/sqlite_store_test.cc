@@ -114,5 +114,17 @@ TEST_F(SqliteStoreTest, UnwritableDirectoryIsAnError) {
   EXPECT_NE(s.error().message.find("/proc/stepguard-cannot-be-here"), std::string::npos);
 }
 
+TEST_F(SqliteStoreTest, ADirectoryInUseCannotBeOpenedAgainUntilItIsClosed) {
+  // Two servers on one directory would both resume, and both run, every open execution.
+  auto first = open();
+  ASSERT_NE(first, nullptr);
+  auto second = SqliteStore::open(dir_.string());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, "STORE");
+  EXPECT_NE(second.error().message.find("in use"), std::string::npos) << second.error().message;
+  first.reset();
+  EXPECT_NE(open(), nullptr);
+}
+
 }  // namespace
 }  // namespace sg::store
