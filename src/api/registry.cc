@@ -6,6 +6,7 @@
 #include "api/api_error_messages.h"
 #include "asl/names.h"
 #include "asl/validator.h"
+#include "json/uuid.h"
 
 namespace sg::api {
 namespace {
@@ -82,15 +83,8 @@ Registry::Registry(ApiContext ctx, store::ResourceStore& store, std::function<in
     : ctx_(std::move(ctx)), store_(store), now_ms_(std::move(now_ms)), random_u64_(std::move(random_u64)) {}
 
 std::string Registry::new_uuid() {
-  uint64_t hi = random_u64_(), lo = random_u64_();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;              // version 4
-  lo = (lo & ~(0xC0ULL << 56)) | (0x80ULL << 56);  // RFC 4122 variant
-  char buf[37];
-  std::snprintf(
-      buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(hi >> 32),
-      static_cast<unsigned long long>((hi >> 16) & 0xFFFF), static_cast<unsigned long long>(hi & 0xFFFF),
-      static_cast<unsigned long long>(lo >> 48), static_cast<unsigned long long>(lo & 0xFFFFFFFFFFFFULL));
-  return buf;
+  uint64_t hi = random_u64_();
+  return json::uuid_v4(hi, random_u64_());
 }
 
 ApiOr<std::shared_ptr<const asl::StateMachine>> Registry::compile(const std::string& definition,

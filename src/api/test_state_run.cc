@@ -13,6 +13,7 @@
 #include "asl/interpreter.h"
 #include "asl/variables.h"
 #include "engine/seeded_entropy.h"
+#include "json/uuid.h"
 
 namespace sg::api::test_state_detail {
 
@@ -70,17 +71,6 @@ class ReplayEntropy final : public json::Entropy {
   size_t pos_;
   engine::SeededEntropy spare_{0};
 };
-
-std::string uuid_from(json::Entropy& e) {
-  uint64_t a = e.next_u64(), b = e.next_u64();
-  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
-  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
-}
 
 std::string task_token_from(json::Entropy& e) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -421,7 +411,7 @@ Outcome run_state(const RunSpec& spec, const TestStateEnv& env) {
   // (arn:...:express:<state machine>:<execution>, AWS-observed).
   asl::ExecutionContext ex;
   ex.state_machine_name = std::string(kStateMachineName);
-  ex.execution_name = uuid_from(base);
+  ex.execution_name = json::random_uuid(base);
   std::string sm("stateMachine:");
   sm.append(kStateMachineName);
   ex.state_machine_arn = arn(env, sm);

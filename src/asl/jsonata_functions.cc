@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "json/parse.h"
+#include "json/uuid.h"
 
 namespace sg::asl {
 
@@ -166,17 +167,6 @@ double java_random_double(int64_t seed) {
   return static_cast<double>((hi << 27) + lo) * 0x1.0p-53;
 }
 
-std::string random_uuid(json::Entropy& entropy) {
-  uint64_t a = entropy.next_u64(), b = entropy.next_u64();
-  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
-  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
-}
-
 std::vector<NativeFunctionEntry> aws_jsonata_functions(json::Entropy* entropy) {
   std::vector<NativeFunctionEntry> fns;
   fns.reserve(6);
@@ -194,7 +184,7 @@ std::vector<NativeFunctionEntry> aws_jsonata_functions(json::Entropy* entropy) {
                  }});
   fns.push_back({"uuid", "<:s>", [entropy](Args, std::optional<Value>* out, Error* e) {
                    if (!entropy) return fail(e, "No source of randomness");
-                   *out = Value::string(random_uuid(*entropy));
+                   *out = Value::string(json::random_uuid(*entropy));
                    return true;
                  }});
   fns.push_back({"parse", "<s?:j>", parse});

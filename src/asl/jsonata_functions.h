@@ -34,7 +34,4 @@ std::vector<json::jsonata::NativeFunctionEntry> aws_jsonata_functions(json::Entr
 // java.util.Random(seed).nextDouble().
 double java_random_double(int64_t seed);
 
-// A version-4 UUID from two draws of `entropy` (the format every stepguard UUID uses).
-std::string random_uuid(json::Entropy& entropy);
-
 }  // namespace sg::asl

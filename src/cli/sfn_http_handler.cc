@@ -6,6 +6,7 @@
 
 #include "api/api_error_messages.h"
 #include "api/sfn_protocol.h"
+#include "json/uuid.h"
 
 namespace sg::cli {
 
@@ -13,13 +14,8 @@ namespace {
 
 std::string request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng(), b = rng();
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xfff),
-                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
+  uint64_t hi = rng();
+  return json::uuid_v4(hi, rng());
 }
 
 server::HttpResponse aws_response(const api::EncodedResponse& e) {

@@ -7,7 +7,9 @@
 #include <unordered_set>
 
 #include "asl/state_machine.h"
+#include "engine/seeded_entropy.h"
 #include "json/parse.h"
+#include "json/uuid.h"
 
 namespace sg::engine {
 
@@ -49,23 +51,10 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
-uint64_t splitmix(uint64_t& state) {
-  state += 0x9e3779b97f4a7c15ull;
-  uint64_t z = state;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-std::string uuid4(uint64_t& state) {
-  uint64_t a = splitmix(state), b = splitmix(state);
-  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
-  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
+// Execution names, express ids and seeds need not be reproducible: a random start.
+uint64_t fresh_seed() {
+  std::random_device rd;
+  return (static_cast<uint64_t>(rd()) << 32) ^ rd();
 }
 
 // Tokens are 88 characters of the base64 alphabet (Execution::new_token()).
@@ -135,10 +124,7 @@ struct DurableEngine::QueuedActivity {
 };
 
 DurableEngine::DurableEngine(store::SqliteStore& store, TaskDispatcher& dispatcher, EngineOptions options)
-    : store_(store), dispatcher_(dispatcher), options_(std::move(options)) {
-  std::random_device rd;
-  rng_state_ = (static_cast<uint64_t>(rd()) << 32) ^ rd();
-}
+    : store_(store), dispatcher_(dispatcher), options_(std::move(options)), rng_(fresh_seed()) {}
 
 DurableEngine::~DurableEngine() = default;
 
@@ -194,9 +180,9 @@ DurableEngine::Live* DurableEngine::make_live(store::ExecutionRow row,
 
 Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms) {
   note_time(now_ms);
-  std::string name = spec.name.empty() ? uuid4(rng_state_) : spec.name;
+  std::string name = spec.name.empty() ? json::random_uuid(rng_) : spec.name;
   std::string arn = execution_arn_for(spec, name);
-  if (spec.express) arn += ":" + uuid4(rng_state_);
+  if (spec.express) arn += ":" + json::random_uuid(rng_);
   if (!spec.express) {
     if (auto existing = store_.find_execution(arn)) {
       // Idempotent while RUNNING with the same input; otherwise the name is taken.
@@ -219,7 +205,7 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   doc.add("input", Value::string(spec.input_text));
   doc.add("def", Value::string(hash));
   doc.add("role", Value::string(spec.role_arn));
-  doc.add("seed", Value::integer(static_cast<int64_t>(splitmix(rng_state_) >> 1)));
+  doc.add("seed", Value::integer(static_cast<int64_t>(rng_.next_u64() >> 1)));
   doc.add("scale", Value::number(options_.time_scale));
   if (!spec.trace_header.empty()) doc.add("trace", Value::string(spec.trace_header));
   if (!spec.revision_id.empty()) doc.add("rev", Value::string(spec.revision_id));
@@ -244,9 +230,9 @@ void DurableEngine::start_sync(const StartSpec& spec, int64_t now_ms, std::funct
   note_time(now_ms);
   StartSpec s = spec;
   s.express = true;
-  std::string name = s.name.empty() ? uuid4(rng_state_) : s.name;
+  std::string name = s.name.empty() ? json::random_uuid(rng_) : s.name;
   s.name = name;
-  std::string arn = execution_arn_for(s, name) + ":" + uuid4(rng_state_);
+  std::string arn = execution_arn_for(s, name) + ":" + json::random_uuid(rng_);
   store::ExecutionRow row;
   row.id = next_express_id_--;
   row.arn = arn;
@@ -256,7 +242,7 @@ void DurableEngine::start_sync(const StartSpec& spec, int64_t now_ms, std::funct
   row.start_ms = now_ms;
   json::ObjectBuilder doc(4);
   doc.add("input", Value::string(s.input_text));
-  doc.add("seed", Value::integer(static_cast<int64_t>(splitmix(rng_state_) >> 1)));
+  doc.add("seed", Value::integer(static_cast<int64_t>(rng_.next_u64() >> 1)));
   doc.add("scale", Value::number(options_.time_scale));
   if (!s.trace_header.empty()) doc.add("trace", Value::string(s.trace_header));
   row.doc = std::move(doc).build();

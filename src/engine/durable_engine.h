@@ -41,6 +41,7 @@
 
 #include "common/result.h"
 #include "engine/execution.h"
+#include "engine/seeded_entropy.h"
 #include "store/sqlite_store.h"
 
 namespace sg::asl {
@@ -232,7 +233,7 @@ class DurableEngine {
   int64_t next_express_id_ = -1;
   int64_t now_ = 0;  // the latest time any input carried
   int64_t last_purge_ms_ = 0;
-  uint64_t rng_state_;
+  SeededEntropy rng_;  // execution names, express ids, execution seeds
   uint64_t rebuilds_ = 0;
 };
 

@@ -24,6 +24,7 @@
 #include "asl/variables.h"
 #include "engine/event_recorder.h"
 #include "engine/seeded_entropy.h"
+#include "json/uuid.h"
 
 namespace sg::engine {
 
@@ -116,17 +117,6 @@ Step fail_step(StatesError e) {
   s.kind = Step::Kind::kFail;
   s.error = std::move(e);
   return s;
-}
-
-std::string uuid_from(json::Entropy& e) {
-  uint64_t a = e.next_u64(), b = e.next_u64();
-  a = (a & 0xffffffffffff0fffull) | 0x0000000000004000ull;
-  b = (b & 0x3fffffffffffffffull) | 0x8000000000000000ull;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(a >> 32),
-                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0xffff),
-                static_cast<unsigned>(b >> 48), static_cast<unsigned long long>(b & 0xffffffffffffull));
-  return buf;
 }
 
 }  // namespace
@@ -699,7 +689,7 @@ void Execution::start(int64_t now_ms) {
     m.entropy = m.own_entropy.get();
   }
   m.start = m.now = now_ms;
-  if (m.setup.execution_name.empty()) m.setup.execution_name = uuid_from(*m.entropy);
+  if (m.setup.execution_name.empty()) m.setup.execution_name = json::random_uuid(*m.entropy);
   if (m.setup.state_machine_arn.empty())
     m.setup.state_machine_arn =
         "arn:aws:states:" + m.setup.region + ":123456789012:stateMachine:" + m.setup.state_machine_name;

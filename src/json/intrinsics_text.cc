@@ -6,6 +6,7 @@
 
 #include "json/intrinsics_ast.h"
 #include "json/utf8.h"
+#include "json/uuid.h"
 
 namespace sg::json::intrinsic_detail {
 
@@ -292,25 +293,6 @@ Result<Value> fn_string_split(const Value& sv, const Value& dv) {
   return Value::array(std::move(out));
 }
 
-Value fn_uuid(Entropy& entropy) {
-  uint64_t hi = entropy.next_u64(), lo = entropy.next_u64();
-  hi = (hi & ~0xF000ull) | 0x4000ull;              // version 4
-  lo = (lo & ~(0xC0ull << 56)) | (0x80ull << 56);  // variant 10xx
-  char buf[36];
-  size_t o = 0;
-  auto put = [&](uint64_t w, int from_nibble, int count) {
-    for (int k = 0; k < count; ++k) buf[o++] = kHex[(w >> (4 * (from_nibble - k))) & 15];
-  };
-  put(hi, 15, 8);
-  buf[o++] = '-';
-  put(hi, 7, 4);
-  buf[o++] = '-';
-  put(hi, 3, 4);
-  buf[o++] = '-';
-  put(lo, 15, 4);
-  buf[o++] = '-';
-  put(lo, 11, 12);
-  return Value::string(std::string_view(buf, sizeof buf));
-}
+Value fn_uuid(Entropy& entropy) { return Value::string(random_uuid(entropy)); }
 
 }  // namespace sg::json::intrinsic_detail
