@@ -1,4 +1,5 @@
-// Errors as values: Result<T> holds either a T or an Error (code + message).
+// Errors as values: Result<T> holds either a T or an Error (code + message). Layers with an
+// error type of their own use Result<T, E> (the API's ApiOr<T> is Result<T, ApiError>).
 //
 // Used for every expected failure in the pure layers (parsing, paths, intrinsics,
 // validation). ASL runtime errors (States.*, task errors) are a separate, richer type
@@ -17,11 +18,11 @@ struct Error {
   std::string message;  // human-readable, in AWS's wording where one is known
 };
 
-template <class T>
+template <class T, class E = Error>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(E error) : v_(std::move(error)) {}  // NOLINT: implicit by design
   static Result Fail(std::string code, std::string message) {
     return Result(Error{std::move(code), std::move(message)});
   }
@@ -46,13 +47,17 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 
-  const Error& error() const {
+  const E& error() const& {
     assert(!ok());
     return std::get<1>(v_);
   }
+  E&& error() && {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 // Result<void> equivalent.
