@@ -260,6 +260,26 @@ void DurableEngine::arm_express_deadline(Live& l, int64_t now_ms) {
   timers_.push({l.express_deadline, l.id});  // stale (skipped) if it ends before
 }
 
+json::ObjectBuilder DurableEngine::new_entry(std::string_view kind, int64_t now_ms,
+                                             std::optional<uint64_t> task) {
+  json::ObjectBuilder e(7);
+  e.add("k", Value::string(kind));
+  if (task) e.add("id", Value::integer(static_cast<int64_t>(*task)));
+  e.add("t", Value::integer(now_ms));
+  return e;
+}
+
+void DurableEngine::record(Live& l, json::ObjectBuilder&& e) {
+  Value entry = std::move(e).build();
+  journal(l, entry);
+  apply(l, entry);
+}
+
+void DurableEngine::input(Live& l, json::ObjectBuilder&& e) {
+  record(l, std::move(e));
+  settle(l, Resume::kLive);
+}
+
 void DurableEngine::journal(Live& l, Value entry) {
   if (!l.durable) return;
   store_.append_journal(l.id, ++l.journal_seq, entry.dump());
@@ -337,14 +357,9 @@ void DurableEngine::settle(Live& l, Resume mode, const std::unordered_set<uint64
     if (t.callback) {
       if (std::optional<Value> response = dispatcher_.submit_at_once(t.request)) {
         // No call to make: submitted in this batch, without a round trip to the pool.
-        json::ObjectBuilder e(4);
-        e.add("k", Value::string("sub"));
-        e.add("id", Value::integer(static_cast<int64_t>(t.id)));
-        e.add("t", Value::integer(now_));
+        json::ObjectBuilder e = new_entry("sub", now_, t.id);
         e.add("out", *response);
-        Value entry = std::move(e).build();
-        journal(l, entry);
-        apply(l, entry);
+        record(l, std::move(e));
         continue;
       }
     }
@@ -499,13 +514,8 @@ Result<int64_t> DurableEngine::redrive(const std::string& execution_arn, const s
   if (!client_token.empty()) doc = doc.with_member("redriveToken", Value::string(client_token));
   l.row.doc = std::move(doc);
   store_.update_execution(l.row);
-  json::ObjectBuilder e(2);
-  e.add("k", Value::string("redrive"));
-  e.add("t", Value::integer(now_ms));
-  Value entry = std::move(e).build();
-  journal(l, entry);
-  apply(l, entry);
-  settle(l, Resume::kLive);
+  json::ObjectBuilder e = new_entry("redrive", now_ms);
+  input(l, std::move(e));
   return now_ms;
 }
 
@@ -517,15 +527,10 @@ Result<int64_t> DurableEngine::stop(const std::string& execution_arn, const std:
   if (row->status != "RUNNING") return row->stop_ms;
   Live* l = wake(row->id);
   if (!l) return Error{"STORE", "execution " + execution_arn + " cannot be resumed"};
-  json::ObjectBuilder e(4);
-  e.add("k", Value::string("stop"));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("stop", now_ms);
   if (error) e.add("err", Value::string(*error));
   if (cause) e.add("cause", Value::string(*cause));
-  Value entry = std::move(e).build();
-  journal(*l, entry);
-  apply(*l, entry);
-  settle(*l, Resume::kLive);
+  input(*l, std::move(e));
   return now_ms;
 }
 
@@ -611,16 +616,10 @@ Status DurableEngine::task_success(const std::string& token, const Value& output
   Live* l = live_for_token(token, &err, &id);
   if (!l) return err;
   tokens_.erase(token_key(token));
-  json::ObjectBuilder e(5);
-  e.add("k", Value::string("done"));
-  e.add("id", Value::integer(static_cast<int64_t>(id)));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("done", now_ms, id);
   e.add("ok", Value::boolean(true));
   e.add("out", output);
-  Value entry = std::move(e).build();
-  journal(*l, entry);
-  apply(*l, entry);
-  settle(*l, Resume::kLive);
+  input(*l, std::move(e));
   return Status::Ok();
 }
 
@@ -632,17 +631,11 @@ Status DurableEngine::task_failure(const std::string& token, const std::string* 
   Live* l = live_for_token(token, &err, &id);
   if (!l) return err;
   tokens_.erase(token_key(token));
-  json::ObjectBuilder e(6);
-  e.add("k", Value::string("done"));
-  e.add("id", Value::integer(static_cast<int64_t>(id)));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("done", now_ms, id);
   e.add("ok", Value::boolean(false));
   if (error) e.add("err", Value::string(*error));
   if (cause) e.add("cause", Value::string(*cause));
-  Value entry = std::move(e).build();
-  journal(*l, entry);
-  apply(*l, entry);
-  settle(*l, Resume::kLive);
+  input(*l, std::move(e));
   return Status::Ok();
 }
 
@@ -652,14 +645,8 @@ Status DurableEngine::task_heartbeat(const std::string& token, int64_t now_ms) {
   uint64_t id = 0;
   Live* l = live_for_token(token, &err, &id);
   if (!l) return err;
-  json::ObjectBuilder e(3);
-  e.add("k", Value::string("hb"));
-  e.add("id", Value::integer(static_cast<int64_t>(id)));
-  e.add("t", Value::integer(now_ms));
-  Value entry = std::move(e).build();
-  journal(*l, entry);
-  apply(*l, entry);
-  settle(*l, Resume::kLive);
+  json::ObjectBuilder e = new_entry("hb", now_ms, id);
+  input(*l, std::move(e));
   return Status::Ok();
 }
 
@@ -681,14 +668,9 @@ bool DurableEngine::poll_activity(const std::string& activity_arn, const std::st
 void DurableEngine::mark_activity_started(Live& l, uint64_t task_id, const std::string& worker,
                                           int64_t now_ms) {
   l.unstarted_activities.erase(task_id);
-  json::ObjectBuilder e(4);
-  e.add("k", Value::string("act"));
-  e.add("id", Value::integer(static_cast<int64_t>(task_id)));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("act", now_ms, task_id);
   if (!worker.empty()) e.add("w", Value::string(worker));
-  Value entry = std::move(e).build();
-  journal(l, entry);
-  apply(l, entry);
+  record(l, std::move(e));
 }
 
 void DurableEngine::release_pollers() {
@@ -728,10 +710,7 @@ void DurableEngine::task_result(int64_t execution_id, uint64_t task_id, TaskResu
     touch(l);  // nothing in flight any more, perhaps: it may hibernate once idle
     return;
   }
-  json::ObjectBuilder e(7);
-  e.add("k", Value::string("done"));
-  e.add("id", Value::integer(static_cast<int64_t>(task_id)));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("done", now_ms, task_id);
   e.add("ok", Value::boolean(result.ok));
   if (result.ok) {
     e.add("out", result.output);
@@ -740,10 +719,7 @@ void DurableEngine::task_result(int64_t execution_id, uint64_t task_id, TaskResu
     if (result.has_cause) e.add("cause", Value::string(result.cause));
     if (result.heartbeat_timeout) e.add("hb", Value::boolean(true));
   }
-  Value entry = std::move(e).build();
-  journal(l, entry);
-  apply(l, entry);
-  settle(l, Resume::kLive);
+  input(l, std::move(e));
 }
 
 void DurableEngine::task_submitted(int64_t execution_id, uint64_t task_id, const Value& response,
@@ -757,15 +733,9 @@ void DurableEngine::task_submitted(int64_t execution_id, uint64_t task_id, const
     touch(l);
     return;
   }
-  json::ObjectBuilder e(4);
-  e.add("k", Value::string("sub"));
-  e.add("id", Value::integer(static_cast<int64_t>(task_id)));
-  e.add("t", Value::integer(now_ms));
+  json::ObjectBuilder e = new_entry("sub", now_ms, task_id);
   e.add("out", response);
-  Value entry = std::move(e).build();
-  journal(l, entry);
-  apply(l, entry);
-  settle(l, Resume::kLive);
+  input(l, std::move(e));
 }
 
 void DurableEngine::on_time(int64_t now_ms) {
@@ -786,13 +756,8 @@ void DurableEngine::on_time(int64_t now_ms) {
     std::optional<int64_t> due = l.exec->next_timer();
     if (!due || *due > now_ms) continue;  // stale: a later entry exists for the new time
     l.pushed_timer = 0;
-    json::ObjectBuilder e(2);
-    e.add("k", Value::string("adv"));
-    e.add("t", Value::integer(now_ms));
-    Value entry = std::move(e).build();
-    journal(l, entry);
-    apply(l, entry);
-    settle(l, Resume::kLive);
+    json::ObjectBuilder e = new_entry("adv", now_ms);
+    input(l, std::move(e));
   }
   while (!poll_deadlines_.empty() && poll_deadlines_.top().first <= now_ms) {
     std::string arn = poll_deadlines_.top().second;

@@ -186,6 +186,12 @@ class DurableEngine {
   // An execution rebuilt from its row and journal (events already stored are not written).
   Result<Live*> rebuild(store::ExecutionRow row, std::unordered_set<uint64_t>* handed_out);
   Live* make_live(store::ExecutionRow row, std::shared_ptr<const asl::StateMachine> machine, bool durable);
+  // A journal entry {"k": kind[, "id": task], "t": now, ...} for the caller to complete.
+  static json::ObjectBuilder new_entry(std::string_view kind, int64_t now_ms,
+                                       std::optional<uint64_t> task = {});
+  // Journals the entry and applies it to the execution; input() then settles it.
+  void record(Live& l, json::ObjectBuilder&& e);
+  void input(Live& l, json::ObjectBuilder&& e);
   void journal(Live& l, json::Value entry);
   // Express: the 5-minute limit, as a timer.
   void arm_express_deadline(Live& l, int64_t now_ms);
