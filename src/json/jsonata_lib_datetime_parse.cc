@@ -9,6 +9,7 @@
 #include "json/jsonata_lib_datetime_internal.h"
 #include "json/jsonata_lib_integer.h"
 #include "json/jsonata_lib_number.h"
+#include "json/utf8.h"
 
 namespace sg::json::jsonata::lib {
 
@@ -227,7 +228,7 @@ std::vector<size_t> candidate_ends(const Matcher& m, std::string_view s, size_t 
         break;
       }
       std::string sep;
-      append_utf8(m.separator, sep);
+      utf8_append(m.separator, sep);
       for (size_t k = e; k > p; --k) {
         if (!ieq(s.substr(k, sep.size()), sep)) continue;
         size_t q = k + sep.size(), f = q;
@@ -357,7 +358,7 @@ std::optional<double> parse_component(const Matcher& m, std::string_view text) {
       double hours = 0, minutes = 0;
       if (m.separator != 0) {
         std::string sep;
-        append_utf8(m.separator, sep);
+        utf8_append(m.separator, sep);
         size_t at = v.find(sep);
         hours = js_parse_int(v.substr(0, at));
         minutes = js_parse_int(v.substr(at + sep.size()));

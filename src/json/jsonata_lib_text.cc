@@ -28,28 +28,10 @@ std::u32string to_u32(std::string_view s) {
   return out;
 }
 
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
-
 std::string to_utf8(std::u32string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char32_t c : s) append_utf8(c, out);
+  for (char32_t c : s) utf8_append(c, out);
   return out;
 }
 
@@ -247,7 +229,7 @@ std::string map_case(std::string_view s) {
       m = static_cast<char32_t>(kUpper ? towupper_l(static_cast<wint_t>(cp), loc)
                                        : towlower_l(static_cast<wint_t>(cp), loc));
     }
-    append_utf8(m, out);
+    utf8_append(m, out);
   }
   return out;
 }
@@ -325,7 +307,7 @@ std::string base64_decode_binary(std::string_view s) {
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      append_utf8(static_cast<char32_t>((acc >> bits) & 0xFF), out);
+      utf8_append(static_cast<char32_t>((acc >> bits) & 0xFF), out);
     }
   }
   return out;

@@ -23,7 +23,6 @@ struct LibError {
 // UTF-8 <-> UTF-32. Ill-formed bytes decode to U+FFFD, one per byte.
 std::u32string to_u32(std::string_view s);
 std::string to_utf8(std::u32string_view s);
-void append_utf8(char32_t cp, std::string& out);
 
 // Byte offset of code point `index` of s (s.size() when index is past the end).
 size_t codepoint_offset(std::string_view s, size_t index);

@@ -1,10 +1,14 @@
 // utf8_decode(): one UTF-8 character at s[i]. Returns its length in bytes and sets cp,
 // or returns 0 when the bytes there are not well-formed UTF-8 (stray continuation byte,
-// truncated, overlong, a surrogate, beyond U+10FFFF). Pure.
+// truncated, overlong, a surrogate, beyond U+10FFFF).
+// utf8_append(): the UTF-8 bytes of code point cp (below 0x110000). A lone surrogate is
+// written as its three bytes (WTF-8), which the JSONata parser relies on to keep what a
+// JavaScript string can hold. Pure.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace sg::json {
@@ -37,6 +41,24 @@ inline size_t utf8_decode(std::string_view s, size_t i, uint32_t& cp) noexcept {
     return 0;
   if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
   return len;
+}
+
+inline void utf8_append(uint32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
 }
 
 }  // namespace sg::json
