@@ -178,6 +178,17 @@ DurableEngine::Live* DurableEngine::make_live(store::ExecutionRow row,
   return out;
 }
 
+const std::string& DurableEngine::definition_hash(const StartSpec& spec) {
+  // Hashed once per compiled definition, not per start: a definition may be 1 MB.
+  auto it = hash_of_.find(spec.machine.get());
+  if (it != hash_of_.end()) return it->second.second;
+  std::string hash = sha256_hex(spec.definition_text);
+  machines_by_hash_.emplace(hash, spec.machine);
+  // The entry holds the machine, so its address cannot be reused by another one.
+  return hash_of_.emplace(spec.machine.get(), std::make_pair(spec.machine, std::move(hash)))
+      .first->second.second;
+}
+
 Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms) {
   note_time(now_ms);
   std::string name = spec.name.empty() ? json::random_uuid(rng_) : spec.name;
@@ -200,7 +211,7 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   row.start_ms = now_ms;
   row.version_arn = spec.version_arn;
   row.alias_arn = spec.alias_arn;
-  std::string hash = sha256_hex(spec.definition_text);
+  const std::string& hash = definition_hash(spec);
   json::ObjectBuilder doc(8);
   doc.add("input", Value::string(spec.input_text));
   doc.add("def", Value::string(hash));
@@ -217,7 +228,6 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
     store_.insert_execution(row);
     if (!store_.health().ok()) return Error{"StoreFailure", store_.health().error().message};
   }
-  machines_by_hash_.emplace(hash, spec.machine);
   Live* l = make_live(std::move(row), spec.machine, !spec.express);
   StartOutcome out{arn, now_ms};
   if (spec.express) arm_express_deadline(*l, now_ms);

@@ -236,6 +236,11 @@ class DurableEngine {
                       std::greater<std::pair<int64_t, std::string>>>
       poll_deadlines_;  // (deadline, activity ARN)
   std::unordered_map<std::string, std::shared_ptr<const asl::StateMachine>> machines_by_hash_;
+  // Definition hashes by compiled machine (holding the machine).
+  std::unordered_map<const asl::StateMachine*,
+                     std::pair<std::shared_ptr<const asl::StateMachine>, std::string>>
+      hash_of_;
+  const std::string& definition_hash(const StartSpec& spec);
   int64_t next_express_id_ = -1;
   int64_t now_ = 0;  // the latest time any input carried
   int64_t last_purge_ms_ = 0;
