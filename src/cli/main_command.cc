@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "  stepguard run FILE [--input JSON | --input-file F] [--function NAME=COMMAND|URL]...\n"
     "                     [--functions FILE] [--context-file F] [--trace] [--real-time]\n"
     "  stepguard serve [--listen 127.0.0.1:8083] [--data DIR] [--config FILE] [--time-scale F]\n"
+    "  stepguard jsonata EXPR [--input FILE|-] [--bindings JSON] [--timeout-ms N]\n"
     "  stepguard version\n"
     "\n"
     "Run `stepguard COMMAND --help` for the options of a command.\n";
