@@ -306,6 +306,29 @@ TEST_F(DurableEngineTest, ActivityIsQueuedHandedOutAndTimedOutByHeartbeat) {
   EXPECT_EQ(types[4], "ActivityTimedOut");
 }
 
+TEST_F(DurableEngineTest, HeartbeatsLeaveNoTimerFiringsBehind) {
+  std::string arn = start(kActivity, "beats", R"({"job":1})");
+  std::optional<ActivityTaskHandout> got;
+  begin();
+  ASSERT_TRUE(engine_->poll_activity("arn:aws:states:us-east-1:123456789012:activity:work", "w", now_ + 60000,
+                                     [&](std::optional<ActivityTaskHandout> t) { got = t; }));
+  commit();
+  ASSERT_TRUE(got.has_value());
+  // Each heartbeat moves the 10 s deadline; the deadlines it replaced must not wake the
+  // engine (each wake-up is a journal entry replayed on every restart).
+  for (int i = 0; i < 5; ++i) {
+    advance_to(now_ + 5000);
+    begin();
+    ASSERT_TRUE(engine_->task_heartbeat(got->token, now_).ok());
+    commit();
+  }
+  int firings = 0;
+  for (const std::string& e : store_->journal(row(arn).id))
+    firings += parse(e).find("k")->as_string() == "adv";
+  EXPECT_EQ(firings, 0);
+  EXPECT_EQ(row(arn).status, "RUNNING");
+}
+
 TEST_F(DurableEngineTest, PollWithoutWorkAnswersEmptyAtItsDeadline) {
   bool answered = false, empty = false;
   begin();

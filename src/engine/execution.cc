@@ -186,7 +186,28 @@ struct Execution::Impl {
   std::unordered_map<uint64_t, Frame*> tasks;  // awaited tasks
   uint64_t next_task_id = 1;
   uint64_t cancels = 0;
-  std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  // Mutable: next_timer() drops stale entries from the top (see stale()).
+  mutable std::priority_queue<Timer, std::vector<Timer>, std::greater<Timer>> timers;
+  // A queued timer that would do nothing when it fires: its frame was cancelled, or its
+  // task is no longer awaited or has a newer deadline (a heartbeat moved it).
+  bool stale(const Timer& t) const {
+    switch (t.action) {
+      case Action::kExecutionTimeout:
+        return false;
+      case Action::kDeliverLater:
+        return awaiting(t.tag) == nullptr;
+      case Action::kTaskTimeout: {
+        Frame* f = awaiting(t.tag);
+        return !f || f->task_deadline != t.at;
+      }
+      case Action::kHeartbeatTimeout: {
+        Frame* f = awaiting(t.tag);
+        return !f || f->heartbeat_deadline != t.at;
+      }
+      default:
+        return t.frame && t.frame->cancelled;
+    }
+  }
   uint64_t seq = 0;
   int64_t now = 0;
   int64_t start = 0;
@@ -916,7 +937,9 @@ bool Execution::task_awaited(uint64_t id) const { return impl_->awaiting(id) != 
 std::optional<int64_t> Execution::next_timer() const {
   const Impl& m = *impl_;
   if (m.done) return std::nullopt;
-  // Stale task timers stay queued until they pop; they only wake the host early.
+  // Stale timers are dropped here rather than reported: the host would wake (and journal
+  // an input) for nothing, once per heartbeat that moved a deadline.
+  while (!m.timers.empty() && m.stale(m.timers.top())) m.timers.pop();
   if (m.timers.empty()) return std::nullopt;
   return m.timers.top().at;
 }
