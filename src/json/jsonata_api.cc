@@ -80,13 +80,9 @@ bool evaluate(const Expression& expr, const std::optional<Value>& input, const E
       if (error) *error = std::move(e);
       return false;
     }
-    if (out.is_number() && !std::isfinite(out.as_number())) {
-      Error e = make_error("D1001", {.value = out});
-      finish(program.text, &e);
-      if (error) *error = std::move(e);
-      return false;
-    }
-    json = out.to_json();
+    // NaN and the infinities have no JSON form: null, as the reference's JSON.stringify
+    // writes them (at any depth).
+    json = out.is_number() && !std::isfinite(out.as_number()) ? Value(nullptr) : out.to_json();
   }
   if (json && limits.max_result_bytes > 0 && json->json_size() > limits.max_result_bytes) {
     Error e = make_error("U1001");

@@ -299,6 +299,8 @@ bool Evaluator::call_transform(const Function& fn, std::span<const JValue> args,
     *out = JValue();
     return true;
   }
+  // The reference gives the transform function the signature <(oa):o>.
+  if (!obj.is_object() && !obj.is_array()) return fail("T0410", expr->position, {.value = obj, .index = 1});
   JValue clone_fn;
   lookup_variable(fn.env, "clone", &clone_fn);
   if (!clone_fn.is_function()) return fail("T2013", expr->position);

@@ -102,7 +102,11 @@ TEST(Jsonata, Operators) {
   EXPECT_EQ(run("[1..10000001]").error.code, "D2014");
   EXPECT_EQ(run("-\"a\"").error.code, "D1002");
   EXPECT_EQ(run("1/(10e300 * 10e100)").error.code, "D1001");
-  EXPECT_EQ(run("1/0").error.code, "D1001");
+  // A non-finite result is null in JSON, as the reference serialises it; as an operand it is an error.
+  EXPECT_EQ(eval("1/0"), "null");
+  EXPECT_EQ(eval("[0/0, 1]"), "[null,1]");
+  EXPECT_EQ(run("(1/0) + 1").error.code, "D1001");
+  EXPECT_EQ(run("(0/0) + 1").error.code, "T2001");
 }
 
 TEST(Jsonata, ConditionalsVariablesBlocks) {
@@ -173,6 +177,8 @@ TEST(Jsonata, RegexAndTransform) {
   EXPECT_EQ(eval(R"($ ~> |**[x > 0]|{"y": x * 2}|)", R"({"p":[{"x":1},{"x":2}]})"),
             R"({"p":[{"x":1,"y":2},{"x":2,"y":4}]})");
   EXPECT_EQ(run(R"($ ~> |a|5|)", R"({"a":{}})").error.code, "T2011");
+  // The transform is a function of an object or array: a string is a signature error.
+  EXPECT_EQ(run(R"("text" ~> |$|{"added": true}|)").error.code, "T0410");
 }
 
 TEST(Jsonata, TailCallsDoNotGrowTheStack) {
