@@ -388,17 +388,31 @@ bool Evaluator::eval_inner(const Node* expr, const JValue& input, const FramePtr
 // ---- paths --------------------------------------------------------------------------------
 
 bool Evaluator::eval_path(const Node* expr, const JValue& input, const FramePtr& env, JValue* out) {
-  // Fast path for the commonest path, a single field name looked up on an object: the
-  // same result as the general algorithm below without building sequences.
-  if (expr->steps.size() == 1 && !input.is_array() && !expr->keep_array && !expr->keep_singleton_array &&
-      !expr->group) {
-    const Node* step = expr->steps[0];
-    if (step->type == NodeType::kName && step->stages.empty() && step->predicate.empty() && !step->group &&
-        !step->tuple && !step->keep_array) {
-      if (!enter(step)) return false;
-      JValue v = input.get(step->value);
-      *out = v.is_array() ? v.with_flags(v.is_sequence() ? kSeq : v.flags()) : std::move(v);
-      return true;
+  // Fast path for the commonest paths, field names looked up through objects (`a`,
+  // `order.customer.name`): the same result as the general algorithm below without
+  // building sequences. An array met on the way (which maps the rest of the path over its
+  // items) falls back to the general algorithm.
+  if (!input.is_array() && !expr->keep_array && !expr->keep_singleton_array && !expr->group && !expr->tuple) {
+    bool simple = true;
+    for (const Node* step : expr->steps) {
+      if (step->type != NodeType::kName || !step->stages.empty() || !step->predicate.empty() || step->group ||
+          step->tuple || step->keep_array || step->focus || step->index || step->ancestor) {
+        simple = false;
+        break;
+      }
+    }
+    if (simple) {
+      JValue v = input;
+      size_t i = 0;
+      for (; i < expr->steps.size() && !v.is_array(); ++i) {
+        if (!enter(expr->steps[i])) return false;
+        v = v.get(expr->steps[i]->value);
+        if (v.is_undefined()) break;
+      }
+      if (i == expr->steps.size() || v.is_undefined()) {
+        *out = v.is_array() ? v.with_flags(v.is_sequence() ? kSeq : v.flags()) : std::move(v);
+        return true;
+      }
     }
   }
   JValue input_sequence;

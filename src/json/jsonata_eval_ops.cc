@@ -352,6 +352,27 @@ struct GroupData {
 bool Evaluator::eval_group(const std::vector<std::pair<Node*, Node*>>& pairs, int64_t position,
                            const JValue& input, const FramePtr& env, JValue* out) {
   bool reduce = is_tuple_stream(input);
+  // Fast path for the commonest constructor, literal keys over one context item: no
+  // grouping needed. Same checks, in the same order, as the general algorithm below.
+  if (!reduce && !input.is_array() && std::all_of(pairs.begin(), pairs.end(), [](const auto& p) {
+        return p.first->type == NodeType::kString;
+      })) {
+    for (size_t i = 1; i < pairs.size(); ++i)
+      for (size_t j = 0; j < i; ++j)
+        if (pairs[i].first->value == pairs[j].first->value)
+          return fail("D1009", position, {.value = JValue::string(pairs[i].first->value)});
+    auto node = new_object_node();
+    node->members.reserve(pairs.size());
+    for (const auto& [key, expr] : pairs) {
+      JValue value;
+      if (!eval(expr, input, env, &value)) return false;
+      if (value.is_defined()) node->set(key->value, std::move(value));
+    }
+    JValue obj = object_from_node(std::move(node));
+    if (!check_value(obj, position)) return false;
+    *out = std::move(obj);
+    return true;
+  }
   std::vector<JValue> items;
   if (input.is_array()) {
     items = input.items();
