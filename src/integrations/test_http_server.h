@@ -165,8 +165,14 @@ class TestHttpServer {
     switch (status) {
       case 200:
         return "OK";
+      case 201:
+        return "Created";
       case 202:
         return "Accepted";
+      case 401:
+        return "Unauthorized";
+      case 403:
+        return "Forbidden";
       case 400:
         return "Bad Request";
       case 404:
