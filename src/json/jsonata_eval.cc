@@ -209,7 +209,19 @@ bool Evaluator::run(const Program& program, const JValue& input, JValue* result)
   root_ = new_frame(nullptr);
   bind(root_, "$", input);
   for (const auto& [name, value] : env_.variables) bind(root_, name, JValue::from_json(value));
+  JValue in = input;
+  if (in.is_array() && !in.is_sequence()) in = sequence_of({input}, JValue::kOuterWrapper);
+  focus_ = in;
+  return eval(program.root, in, root_, result);
+}
+
+// The host's functions become values when an expression first names them, so an
+// evaluation pays only for the ones it uses.
+const JValue* Evaluator::native_function(std::string_view name) const {
+  auto it = natives_.find(name);
+  if (it != natives_.end()) return &it->second;
   for (const NativeFunctionEntry& entry : env_.functions) {
+    if (entry.name != name) continue;
     auto fn = std::make_shared<Function>();
     fn->kind = Function::Kind::kNative;
     fn->native = &entry;
@@ -217,19 +229,13 @@ bool Evaluator::run(const Program& program, const JValue& input, JValue* result)
     if (!entry.signature.empty()) {
       auto sig = std::make_shared<Signature>();
       Error e;
-      if (!Signature::parse(entry.signature, sig.get(), &e)) {
-        error_ = e;
-        return false;
-      }
+      if (!Signature::parse(entry.signature, sig.get(), &e)) return nullptr;  // a host bug: not callable
       fn->arity = sig->param_count();
       fn->native_signature = std::move(sig);
     }
-    natives_[entry.name] = JValue::function(std::move(fn));
+    return &natives_.emplace(entry.name, JValue::function(std::move(fn))).first->second;
   }
-  JValue in = input;
-  if (in.is_array() && !in.is_sequence()) in = sequence_of({input}, JValue::kOuterWrapper);
-  focus_ = in;
-  return eval(program.root, in, root_, result);
+  return nullptr;
 }
 
 bool Evaluator::lookup_variable(const FramePtr& env, std::string_view name, JValue* out) const {
@@ -237,9 +243,8 @@ bool Evaluator::lookup_variable(const FramePtr& env, std::string_view name, JVal
     *out = *v;
     return true;
   }
-  auto it = natives_.find(std::string(name));
-  if (it != natives_.end()) {
-    *out = it->second;
+  if (const JValue* native = native_function(name)) {
+    *out = *native;
     return true;
   }
   const BuiltinInfo* b = find_builtin(name);

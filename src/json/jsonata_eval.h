@@ -156,6 +156,7 @@ class Evaluator : public CallContext {
   bool call_regex(const Function& fn, std::span<const JValue> args, JValue* out);
   bool call_transform(const Function& fn, std::span<const JValue> args, JValue* out);
   bool lookup_variable(const FramePtr& env, std::string_view name, JValue* out) const;
+  const JValue* native_function(std::string_view name) const;
 
   FramePtr new_frame(const FramePtr& parent) { return std::make_shared<Frame>(parent); }
   FramePtr frame_from_tuple(const FramePtr& parent, const JValue& tuple);
@@ -168,7 +169,11 @@ class Evaluator : public CallContext {
   Error error_;
   JValue focus_;
   FramePtr root_;
-  std::unordered_map<std::string, JValue> natives_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
+  };
+  mutable std::unordered_map<std::string, JValue, NameHash, std::equal_to<>> natives_;
   std::vector<std::weak_ptr<Frame>> tracked_frames_;
   std::vector<std::unique_ptr<Program>> programs_;  // parsed by $eval
   int depth_ = 0;

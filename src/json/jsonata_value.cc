@@ -262,7 +262,7 @@ std::optional<Value> to_json_impl(const JValue& v, bool* had_function) {
     case JValue::Kind::kNumber:
       return number_to_json(v.as_number());
     case JValue::Kind::kString:
-      return Value::string(v.as_string());
+      return v.string_json();
     case JValue::Kind::kFunction:
       *had_function = true;
       return std::nullopt;
@@ -271,18 +271,22 @@ std::optional<Value> to_json_impl(const JValue& v, bool* had_function) {
       size_t n = v.size();
       std::vector<Value> items;
       items.reserve(n);
+      const ArrayNode* node = array_node(v);
       for (size_t i = 0; i < n; ++i) {
-        std::optional<Value> item = to_json_impl(v.at(i), had_function);
+        // Ranges compute their items; other arrays are read in place.
+        std::optional<Value> item = node && !node->is_range ? to_json_impl(node->items[i], had_function)
+                                                            : to_json_impl(v.at(i), had_function);
         items.push_back(item ? std::move(*item) : Value());
       }
       return Value::array(std::move(items));
     }
     case JValue::Kind::kObject: {
       if (const Value* j = v.json_backing()) return *j;
-      ObjectBuilder b(v.member_count());
-      for (size_t i = 0; i < v.member_count(); ++i) {
-        std::optional<Value> item = to_json_impl(v.value_at(i), had_function);
-        if (item) b.add(v.key_at(i), std::move(*item));
+      const ObjectNode* node = object_node(v);
+      ObjectBuilder b(node->members.size());
+      for (const auto& [key, value] : node->members) {
+        std::optional<Value> item = to_json_impl(value, had_function);
+        if (item) b.add(key, std::move(*item));
       }
       return std::move(b).build();
     }

@@ -92,6 +92,8 @@ class JValue {
   bool as_bool() const noexcept { return num_ != 0; }
   double as_number() const noexcept { return num_; }
   std::string_view as_string() const noexcept { return json_.as_string(); }
+  // The string as a JSON value, shared (no copy of the text); only for strings.
+  const Value& string_json() const noexcept { return json_; }
 
   // Arrays (size() is 0 for anything else).
   size_t size() const noexcept;
