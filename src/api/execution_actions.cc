@@ -151,6 +151,14 @@ ApiOr<StartRequest> read_start(Registry& registry, const Value& request, bool sy
   auto trace = f.string("traceHeader", kTraceRule);
   if (sync) (void)f.string("includedData", {.enum_values = kIncludedData});
   if (auto e = f.error()) return *e;
+  // `ARN#TestCase` runs the machine under a mock test case (Step Functions Local's
+  // convention); the execution belongs to the machine named by ARN.
+  std::string test_case;
+  if (size_t hash = arn->find('#'); hash != std::string::npos) {
+    test_case = arn->substr(hash + 1);
+    arn->resize(hash);
+    if (test_case.empty()) return validation_error("Invalid Arn: the test case after '#' is empty");
+  }
   auto parsed = parse_arn_as(registry.context(), *arn, {ResourceType::kStateMachine});
   if (!parsed.ok()) return parsed.error();
   if (name && !asl::is_valid_name(*name)) return invalid_name(*name);
@@ -174,10 +182,25 @@ ApiOr<StartRequest> read_start(Registry& registry, const Value& request, bool sy
   s.input_text = std::move(in->first);
   s.input = std::move(in->second);
   s.trace_header = trace.value_or("");
+  s.test_case = std::move(test_case);
   return out;
 }
 
 }  // namespace
+
+ExecutionActions::ExecutionActions(Registry& registry, engine::DurableEngine& engine)
+    : registry_(registry), engine_(engine) {
+  engine_.set_child_resolver([this](const std::string& arn, const std::string& name,
+                                    const std::string& input) -> Result<engine::StartSpec> {
+    ObjectBuilder b(3);
+    b.add("stateMachineArn", Value::string(arn));
+    b.add("name", Value::string(name));
+    b.add("input", Value::string(input));
+    auto req = read_start(registry_, std::move(b).build(), false);
+    if (!req.ok()) return Error{req.error().code, req.error().message};
+    return std::move(req->spec);
+  });
+}
 
 ApiResult ExecutionActions::start_execution(const Value& request, int64_t now_ms) {
   auto req = read_start(registry_, request, false);
@@ -194,6 +217,7 @@ void ExecutionActions::start_sync_execution(const Value& request, int64_t now_ms
                                             std::function<void(ApiResult)> reply) {
   auto req = read_start(registry_, request, true);
   if (!req.ok()) return reply(req.error());
+  if (Status st = engine_.check_test_case(req->spec); !st.ok()) return reply(from_status(st.error()));
   if (!req->spec.express) {
     return reply(api_error("StateMachineTypeNotSupported",
                            "This operation is not supported by this type of state machine"));

@@ -23,8 +23,9 @@ inline constexpr int64_t kActivityPollMs = 60000;  // GetActivityTask's long pol
 
 class ExecutionActions {
  public:
-  ExecutionActions(Registry& registry, engine::DurableEngine& engine)
-      : registry_(registry), engine_(engine) {}
+  // Also makes the engine resolve nested executions (states:startExecution) through the
+  // registry, as StartExecution does.
+  ExecutionActions(Registry& registry, engine::DurableEngine& engine);
 
   static bool handles(std::string_view action);
   void handle(std::string_view action, const json::Value& request, int64_t now_ms,

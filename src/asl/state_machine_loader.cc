@@ -576,7 +576,9 @@ class Loader {
         s.resource_action = std::string(rest.substr(last + 1));
       }
       std::string_view a = s.resource_action;
-      if (a.ends_with(".waitForTaskToken"))
+      // stepguard's native correlation (arn:aws:states:::events:waitForEvent) always waits
+      // for its token, with or without the suffix.
+      if (a.ends_with(".waitForTaskToken") || (s.resource_type == "events" && a == "waitForEvent"))
         s.pattern = IntegrationPattern::kWaitForTaskToken;
       else if (a.ends_with(".sync:2"))
         s.pattern = IntegrationPattern::kSync2;

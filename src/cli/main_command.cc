@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "cli/graph_command.h"
 #include "cli/jsonata_command.h"
 #include "cli/run_command.h"
 #include "cli/serve_command.h"
+#include "cli/status_command.h"
 #include "cli/validate_command.h"
 
 namespace sg::cli {
@@ -21,6 +23,8 @@ constexpr const char* kUsage =
     "  stepguard run FILE [--input JSON | --input-file F] [--function NAME=COMMAND|URL]...\n"
     "                     [--functions FILE] [--context-file F] [--trace] [--real-time]\n"
     "  stepguard serve [--listen 127.0.0.1:8083] [--data DIR] [--config FILE] [--time-scale F]\n"
+    "  stepguard status [--endpoint URL] [--watch] [--no-color]\n"
+    "  stepguard graph FILE [--format svg|dot] [--output F] [--left-to-right]\n"
     "  stepguard jsonata EXPR [--input FILE|-] [--bindings JSON] [--timeout-ms N]\n"
     "  stepguard version\n"
     "\n"
@@ -35,6 +39,8 @@ int main_command(int argc, char** argv) {
   if (cmd == "serve") return serve_command(args);
   if (cmd == "validate") return validate_command(args);
   if (cmd == "jsonata") return jsonata_command(args);
+  if (cmd == "graph") return graph_command(args);
+  if (cmd == "status") return status_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "stepguard 0.1.0\n";
     return 0;

@@ -9,15 +9,20 @@
 #include "asl/names.h"
 #include "asl/state_machine.h"
 #include "asl/validator.h"
+#include "cli/config_file.h"
 #include "cli/definition_file.h"
 #include "cli/task_executor_factory.h"
 #include "engine/local_runner.h"
+#include "integrations/resource_router.h"
 #include "integrations/subprocess.h"
 #include "json/parse.h"
 
 namespace sg::cli {
 
 namespace {
+
+// How long a run waits at exit for its notifications (retries included) to be delivered.
+constexpr int64_t kNotificationDrainMs = 30000;
 
 class StderrTrace final : public engine::HistorySink {
  public:
@@ -52,8 +57,8 @@ int usage_error(const std::string& msg) {
 
 int run_command(const std::vector<std::string>& args) {
   CLI::App app{"Run one execution of a state machine in-process", "stepguard run"};
-  std::string file, input_json, input_file, context_file, functions_file, name, execution_name;
-  std::vector<std::string> functions;
+  std::string file, input_json, input_file, context_file, name, execution_name, config_file, test_case;
+  RouterSources sources;
   bool trace = false, real_time = false;
   uint64_t max_transitions = 10'000'000;
   int max_concurrent_calls = 16;
@@ -61,8 +66,13 @@ int run_command(const std::vector<std::string>& args) {
   auto* in_opt = app.add_option("--input", input_json, "Execution input as JSON (default {})");
   app.add_option("--input-file", input_file, "File holding the execution input")->excludes(in_opt);
   app.add_option("--context-file", context_file, "JSON object merged into the Context object");
-  app.add_option("--function", functions, "Local Lambda function NAME=COMMAND or NAME=URL (repeatable)");
-  app.add_option("--functions", functions_file, "YAML file of local functions");
+  app.add_option("--function", sources.function_specs,
+                 "Local Lambda function NAME=COMMAND or NAME=URL (repeatable)");
+  app.add_option("--functions", sources.functions_file, "YAML file of local functions");
+  app.add_option("--config", config_file,
+                 "YAML config file, the same as stepguard serve's (flags override it)");
+  app.add_option("--mock-config", sources.mock_config, "Step Functions Local mock config file");
+  app.add_option("--test-case", test_case, "Run under this test case of the mock config (mocked states)");
   app.add_option("--name", name, "State machine name (default: the file name)");
   app.add_option("--execution-name", execution_name, "Execution name (default: a random UUID)");
   app.add_flag("--trace", trace, "Print each history event as a JSON line on stderr");
@@ -132,15 +142,46 @@ int run_command(const std::vector<std::string>& args) {
     if (!c || !c->is_object()) return usage_error("--context-file must hold a JSON object");
     opt.context_overrides = std::move(c).value();
   }
-  auto executor = make_local_task_executor(functions, functions_file, opt.identity.account,
-                                           opt.identity.region, max_concurrent_calls);
-  if (!executor) return usage_error(executor.error().message);
-  opt.tasks = executor->get();
+  if (!config_file.empty()) {
+    auto f = read_config_file(config_file);
+    if (!f) return usage_error(f.error().message);
+    sources.config = std::move(f).value();
+    if (sources.config.account) opt.identity.account = *sources.config.account;
+    if (sources.config.region) opt.identity.region = *sources.config.region;
+  }
+  RouterHost host;
+  host.account = opt.identity.account;
+  host.region = opt.identity.region;
+  host.max_concurrent_calls = max_concurrent_calls;
+  host.notifier = std::make_shared<integrations::Notifier>(std::make_shared<const integrations::Topics>());
+  auto table = make_router_table(sources, host);
+  if (!table) return usage_error(table.error().message);
+  const std::string machine_name = name.empty() ? machine_name_from(file) : name;
+  if (!test_case.empty()) {
+    const integrations::MockConfig* mocks = (*table)->mocks.get();
+    if (!mocks)
+      return usage_error(
+          "--test-case needs a mock config file (--mock-config FILE or mock_config in --config)");
+    if (!mocks->has_test_case(machine_name, test_case)) {
+      std::string m("test case '");
+      m.append(test_case).append("' is not defined for state machine '").append(machine_name);
+      m.append("' in the mock config file");
+      std::vector<std::string> known = mocks->test_cases(machine_name);
+      if (known.empty())
+        m.append(" (it defines no test case for this state machine; --name names the machine)");
+      for (size_t i = 0; i < known.size(); ++i) m.append(i ? ", " : " (defined: ").append(known[i]);
+      if (!known.empty()) m.append(")");
+      return usage_error(m);
+    }
+  }
+  integrations::ResourceRouter router(router_options(host, false), *table);
+  opt.tasks = &router;
+  opt.test_case = test_case;
   StderrTrace sink;
   if (trace) opt.history = &sink;
   opt.real_time = real_time;
   opt.max_transitions = max_transitions;
-  opt.identity.state_machine_name = name.empty() ? machine_name_from(file) : name;
+  opt.identity.state_machine_name = machine_name;
   opt.identity.execution_name = execution_name;
   // A context file naming the execution names it everywhere ($$.Execution.Id included).
   if (execution_name.empty() && opt.context_overrides.is_object()) {
@@ -160,6 +201,9 @@ int run_command(const std::vector<std::string>& args) {
   }
 
   engine::RunResult r = engine::run_local(**machine, opt);
+  // Notifications the run published are delivered (with their retries) before it exits.
+  if (!host.notifier->wait_idle(kNotificationDrainMs))
+    std::cerr << "stepguard run: some notifications were not delivered in time\n";
   if (r.status == engine::ExecutionStatus::kSucceeded) {
     std::cout << r.output.dump() << "\n";
     return 0;

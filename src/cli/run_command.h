@@ -5,6 +5,10 @@
 //   --context-file F                JSON merged into the Context object ($$)
 //   --function NAME=COMMAND|URL     a local Lambda function (repeatable)
 //   --functions FILE                YAML registry of local functions
+//   --config FILE                   the config file (cli/config_file.h), as for serve
+//   --mock-config FILE              Step Functions Local mock config (integrations/mock_config.h)
+//   --test-case NAME                run under this test case of the mock config; an unknown
+//                                   test case exits 1
 //   --trace                         one JSON history event per line on stderr
 //   --real-time                     sleep through Wait and Retry intervals
 //   --name NAME                     state machine name (default: file name without extensions)

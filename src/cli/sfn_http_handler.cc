@@ -31,6 +31,10 @@ server::HttpResponse aws_response(const api::EncodedResponse& e) {
 
 void SfnHttpHandler::operator()(server::HttpRequest&& request, server::Responder respond) {
   answered_.fetch_add(1, std::memory_order_relaxed);
+  if (s_.guardian && GuardianHttpHandler::handles(request))
+    return s_.guardian->handle(std::move(request), std::move(respond));
+  if (s_.events && EventsHttpHandler::handles(request))
+    return s_.events->handle(std::move(request), std::move(respond));
   if (request.method == "GET" && (request.target == "/healthz" || request.target.starts_with("/healthz?"))) {
     server::HttpResponse r;
     r.body = R"({"status":"ok"})";

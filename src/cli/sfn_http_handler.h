@@ -1,6 +1,7 @@
 // The HTTP handler of `stepguard serve`: routes each request to the action that answers it.
 //
 //   GET /healthz                 {"status":"ok"} (no store access: answers while busy)
+//   GET /metrics, /guardian/api/* the guardian (guardian_http_handler.h), when configured
 //   POST / (X-Amz-Target: AWSStepFunctions.<Action>)
 //     TestState                  on a thread of its own (it may call a function and wait);
 //                                at most kMaxConcurrentTestStates at once, the excess
@@ -25,6 +26,8 @@
 #include "api/registry.h"
 #include "api/registry_actions.h"
 #include "api/test_state.h"
+#include "cli/events_http_handler.h"
+#include "cli/guardian_http_handler.h"
 #include "engine/service_loop.h"
 #include "server/http_server.h"
 
@@ -38,6 +41,8 @@ struct SfnServices {
   // For TestState; shared with its threads, which may outlive a shutdown's grace period.
   std::shared_ptr<engine::TaskExecutor> tasks;
   api::ApiContext context;
+  GuardianHttpHandler* guardian = nullptr;  // GET /metrics, /guardian/api/* (null: none)
+  EventsHttpHandler* events = nullptr;      // AWSEvents.*, /events/api/* (null: none)
 };
 
 inline constexpr int kMaxConcurrentTestStates = 64;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "asl/state_machine.h"
+#include "engine/nested_execution.h"
 #include "engine/seeded_entropy.h"
 #include "json/parse.h"
 #include "json/uuid.h"
@@ -103,6 +104,12 @@ struct DurableEngine::Live final : HistorySink {
   int64_t last_touch = -1;                            // time of the latest input (idle_)
   int64_t express_deadline = 0;                       // Express: when it times out
   bool express_timed_out = false;
+  std::unordered_map<uint64_t, std::string> sync_children;  // .sync task id -> child ARN
+  // Mocks: the test case (empty: none), the machine's name, and the tasks created so far
+  // per state name, counted in creation order (replay included), so the invocation number
+  // of each task is the same after a rebuild.
+  std::string test_case, machine_name;
+  std::unordered_map<std::string, int64_t> invocations;
 
   void on_event(const HistoryEvent& e) override {
     if (durable) engine->store_.append_event(id, e.id, e.to_json().dump());
@@ -113,6 +120,15 @@ struct DurableEngine::Poller {
   std::string worker;
   int64_t deadline = 0;
   std::function<void(std::optional<ActivityTaskHandout>)> reply;
+};
+
+// An effect on another execution, applied once the current settle() is over.
+struct DurableEngine::Notice {
+  int64_t parent_id = 0;  // a child ended: complete this execution's task
+  uint64_t task_id = 0;
+  TaskResult result;
+  std::string stop_arn;  // or: stop this child, with this cause
+  std::string cause;
 };
 
 struct DurableEngine::QueuedActivity {
@@ -156,8 +172,14 @@ DurableEngine::Live* DurableEngine::make_live(store::ExecutionRow row,
   s.state_machine_arn = row.state_machine_arn;
   size_t colon = row.state_machine_arn.rfind(':');
   s.state_machine_name = row.state_machine_arn.substr(colon + 1);
+  if (const std::string* test = str_member(row.doc, "test")) {
+    l->test_case = *test;
+    l->machine_name = s.state_machine_name;
+  }
   const std::string* role = str_member(row.doc, "role");
   s.role_arn = role ? *role : "";
+  s.state_machine_alias_arn = row.alias_arn;
+  s.state_machine_version_arn = row.version_arn;
   s.region = options_.region;
   const std::string* input_text = str_member(row.doc, "input");
   std::string text = input_text ? *input_text : "{}";
@@ -189,8 +211,19 @@ const std::string& DurableEngine::definition_hash(const StartSpec& spec) {
       .first->second.second;
 }
 
+Status DurableEngine::check_test_case(const StartSpec& spec) const {
+  if (spec.test_case.empty()) return Status::Ok();
+  if (!options_.check_test_case) {
+    std::string m("Test case '");
+    m.append(spec.test_case).append("' cannot be used: no mock config file is configured");
+    return Status::Fail("ValidationException", std::move(m));
+  }
+  return options_.check_test_case(spec.state_machine_name, spec.test_case);
+}
+
 Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms) {
   note_time(now_ms);
+  if (Status st = check_test_case(spec); !st.ok()) return st.error();
   std::string name = spec.name.empty() ? json::random_uuid(rng_) : spec.name;
   std::string arn = execution_arn_for(spec, name);
   if (spec.express) arn += ":" + json::random_uuid(rng_);
@@ -212,7 +245,7 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   row.version_arn = spec.version_arn;
   row.alias_arn = spec.alias_arn;
   const std::string& hash = definition_hash(spec);
-  json::ObjectBuilder doc(8);
+  json::ObjectBuilder doc(9);
   doc.add("input", Value::string(spec.input_text));
   doc.add("def", Value::string(hash));
   doc.add("role", Value::string(spec.role_arn));
@@ -220,6 +253,8 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   doc.add("scale", Value::number(options_.time_scale));
   if (!spec.trace_header.empty()) doc.add("trace", Value::string(spec.trace_header));
   if (!spec.revision_id.empty()) doc.add("rev", Value::string(spec.revision_id));
+  if (!spec.parent.is_null()) doc.add("parent", spec.parent);
+  if (!spec.test_case.empty()) doc.add("test", Value::string(spec.test_case));
   row.doc = std::move(doc).build();
   if (spec.express) {
     row.id = next_express_id_--;
@@ -231,6 +266,7 @@ Result<StartOutcome> DurableEngine::start(const StartSpec& spec, int64_t now_ms)
   Live* l = make_live(std::move(row), spec.machine, !spec.express);
   StartOutcome out{arn, now_ms};
   if (spec.express) arm_express_deadline(*l, now_ms);
+  notify(*l, ExecutionChange::Kind::kStarted, now_ms);
   l->exec->start(now_ms);
   settle(*l, Resume::kLive);
   return out;
@@ -255,10 +291,12 @@ void DurableEngine::start_sync(const StartSpec& spec, int64_t now_ms, std::funct
   doc.add("seed", Value::integer(static_cast<int64_t>(rng_.next_u64() >> 1)));
   doc.add("scale", Value::number(options_.time_scale));
   if (!s.trace_header.empty()) doc.add("trace", Value::string(s.trace_header));
+  if (!s.test_case.empty()) doc.add("test", Value::string(s.test_case));
   row.doc = std::move(doc).build();
   Live* l = make_live(std::move(row), s.machine, false);
   l->sync_done = std::move(done);
   arm_express_deadline(*l, now_ms);
+  notify(*l, ExecutionChange::Kind::kStarted, now_ms);
   l->exec->start(now_ms);
   settle(*l, Resume::kLive);
 }
@@ -303,6 +341,7 @@ void DurableEngine::apply(Live& l, const Value& e) {
   if (k == "adv") {
     x.advance(t);
   } else if (k == "done") {
+    l.sync_children.erase(id);
     const Value* ok = e.find("ok");
     if (ok && ok->as_bool()) {
       const Value* out = e.find("out");
@@ -322,6 +361,8 @@ void DurableEngine::apply(Live& l, const Value& e) {
   } else if (k == "sub") {
     const Value* out = e.find("out");
     x.task_submitted(id, out ? *out : Value::empty_object(), t);
+    if (const Value* child = e.find("child"); child && child->is_string())
+      l.sync_children[id] = std::string(child->as_string());
   } else if (k == "act") {
     const Value* w = e.find("w");
     x.activity_started(id, w ? std::string(w->as_string()) : std::string(), t);
@@ -339,8 +380,21 @@ void DurableEngine::apply(Live& l, const Value& e) {
 }
 
 void DurableEngine::settle(Live& l, Resume mode, const std::unordered_set<uint64_t>* handed_out) {
+  struct Depth {  // the outermost settle() applies the notices its executions left
+    DurableEngine* e;
+    ~Depth() {
+      if (--e->settle_depth_ == 0) e->drain_notices();
+    }
+  } depth{this};
+  ++settle_depth_;
   Execution& x = *l.exec;
+  bool nested_started = false;
   for (PendingTask& t : x.take_tasks()) {
+    if (!l.test_case.empty()) {  // every task counts, awaited or not
+      t.request.test_case = l.test_case;
+      t.request.state_machine_name = l.machine_name;
+      t.request.invocation = l.invocations[std::string(t.request.state_name)]++;
+    }
     if (!x.task_awaited(t.id)) continue;
     const std::string& token = t.request.task_token;
     if (!token.empty()) {
@@ -348,6 +402,14 @@ void DurableEngine::settle(Live& l, Resume mode, const std::unordered_set<uint64
       l.tokens.push_back(token);
     }
     bool already = handed_out && handed_out->count(t.id);
+    if (t.state && nested_mode(*t.state) && !dispatcher_.mocks(t.request)) {
+      // Started in the batch that scheduled it: a rebuilt execution finds it submitted.
+      if (!already) {
+        start_nested(l, t);
+        nested_started = true;
+      }
+      continue;
+    }
     if (mode == Resume::kWake) {
       // Back from hibernation: its queue entries and submitted calls are where they were.
       if (t.activity && !already) l.unstarted_activities.insert(t.id);
@@ -385,6 +447,11 @@ void DurableEngine::settle(Live& l, Resume mode, const std::unordered_set<uint64
     l.in_flight.insert(t.id);
     dispatcher_.dispatch(std::move(d));
   }
+  if (nested_started) {  // a request-response start completed its task: run on
+    settle(l, Resume::kLive);
+    return;
+  }
+  stop_orphaned_children(l);
   if (x.done()) {
     finish(l);
     return;
@@ -400,6 +467,28 @@ void DurableEngine::touch(Live& l) {
   if (!l.durable || l.last_touch == now_) return;
   l.last_touch = now_;
   idle_.push_back({now_, l.id});
+}
+
+void DurableEngine::notify(const Live& l, ExecutionChange::Kind kind, int64_t now_ms) {
+  if (!observer_ && more_observers_.empty()) return;
+  ExecutionChange c;
+  c.kind = kind;
+  c.state_machine_arn = l.row.state_machine_arn;
+  c.version_arn = l.row.version_arn;
+  c.alias_arn = l.row.alias_arn;
+  c.execution_arn = l.row.arn;
+  c.name = l.row.name;
+  c.status = l.row.status;
+  c.start_ms = l.row.start_ms;
+  c.stop_ms = l.row.stop_ms;
+  if (const std::string* e = str_member(l.row.doc, "error")) c.error = *e;
+  if (const std::string* e = str_member(l.row.doc, "cause")) c.cause = *e;
+  c.row_id = l.row.id;
+  c.express = !l.durable;
+  c.redriven = l.row.redrive_count > 0;
+  c.at_ms = now_ms;
+  if (observer_) observer_->on_execution_change(c);
+  for (ExecutionObserver* o : more_observers_) o->on_execution_change(c);
 }
 
 void DurableEngine::finish(Live& l) {
@@ -421,6 +510,8 @@ void DurableEngine::finish(Live& l) {
   l.row.doc = std::move(doc);
   for (const std::string& t : l.tokens) tokens_.erase(token_key(t));
   if (l.durable) store_.update_execution(l.row);
+  notify(l, ExecutionChange::Kind::kClosed, r.stop_time_ms);
+  child_finished(l);
   if (l.sync_done) {
     SyncOutcome o;
     o.execution_arn = l.row.arn;
@@ -484,7 +575,9 @@ Result<DurableEngine::Live*> DurableEngine::rebuild(store::ExecutionRow row,
 Result<int64_t> DurableEngine::recover(int64_t now_ms, std::vector<std::string>* problems) {
   note_time(now_ms);
   int64_t resumed = 0;
+  recovering_ = true;  // children are stopped once every execution is back
   for (store::ExecutionRow& row : store_.open_executions()) {
+    if (live_.count(row.id)) continue;
     std::unordered_set<uint64_t> handed_out;
     auto l = rebuild(std::move(row), &handed_out);
     if (!l.ok()) {
@@ -497,6 +590,8 @@ Result<int64_t> DurableEngine::recover(int64_t now_ms, std::vector<std::string>*
     // than running them did.
     hibernate_idle(now_ms, /*all=*/true);
   }
+  recovering_ = false;
+  drain_notices();
   return resumed;
 }
 
@@ -524,6 +619,7 @@ Result<int64_t> DurableEngine::redrive(const std::string& execution_arn, const s
   if (!client_token.empty()) doc = doc.with_member("redriveToken", Value::string(client_token));
   l.row.doc = std::move(doc);
   store_.update_execution(l.row);
+  notify(l, ExecutionChange::Kind::kRedriven, now_ms);
   json::ObjectBuilder e = new_entry("redrive", now_ms);
   input(l, std::move(e));
   return now_ms;
@@ -800,6 +896,132 @@ std::optional<int64_t> DurableEngine::next_wakeup() const {
   if (!idle_.empty() && (!w || idle_.front().first + kHibernateAfterMs < *w))
     w = idle_.front().first + kHibernateAfterMs;
   return w;
+}
+
+// Nested executions ------------------------------------------------------------------------
+
+void DurableEngine::start_nested(Live& l, const PendingTask& t) {
+  NestedMode mode = *nested_mode(*t.state);
+  auto fail = [&](const TaskResult& r) {
+    json::ObjectBuilder e = new_entry("done", now_, t.id);
+    e.add("ok", Value::boolean(false));
+    e.add("err", Value::string(r.error));
+    e.add("cause", Value::string(r.cause));
+    record(l, std::move(e));
+  };
+  auto req = read_nested_request(t.request.parameters);
+  if (!req.ok()) return fail(req.error());
+  if (!child_resolver_) {
+    return fail(TaskResult::failure(
+        "States.Runtime", "Nested executions (states:startExecution) run only in `stepguard serve`"));
+  }
+  std::string name = req->name.empty() ? derived_child_name(l.row.arn, t.id) : req->name;
+  std::string request_id = json::random_uuid(rng_);
+  auto spec = child_resolver_(req->state_machine_arn, name, req->input_text);
+  if (!spec.ok()) return fail(start_refused(spec.error().code, spec.error().message, request_id));
+  bool sync = mode == NestedMode::kSync || mode == NestedMode::kSync2;
+  if (sync && spec->express) {
+    return fail(start_refused("StateMachineTypeNotSupported",
+                              "This operation is not supported by this type of state machine", request_id));
+  }
+  json::ObjectBuilder parent(4);
+  parent.add("id", Value::integer(l.id));
+  parent.add("arn", Value::string(l.row.arn));
+  parent.add("task", Value::integer(static_cast<int64_t>(t.id)));
+  parent.add("mode", Value::string(nested_mode_name(mode)));
+  spec->parent = std::move(parent).build();
+  spec->name = name;
+
+  // A child this task started already (a replay that lost nothing but is not sure) is the
+  // child: the start is not made twice.
+  std::optional<store::ExecutionRow> existing;
+  if (!spec->express) {
+    if (auto row = store_.find_execution(execution_arn_for(*spec, name))) {
+      const Value* p = row->doc.find("parent");
+      if (p && int_member(*p, "id") == l.id && int_member(*p, "task") == static_cast<int64_t>(t.id))
+        existing = std::move(row);
+    }
+  }
+  StartOutcome out;
+  if (existing) {
+    out = StartOutcome{existing->arn, existing->start_ms};
+  } else {
+    auto started = start(*spec, now_);
+    if (!started.ok()) return fail(start_refused(started.error().code, started.error().message, request_id));
+    out = *started;
+  }
+  Value response = start_execution_response(out.execution_arn, out.start_ms);
+  if (mode == NestedMode::kRequestResponse) {
+    json::ObjectBuilder e = new_entry("done", now_, t.id);
+    e.add("ok", Value::boolean(true));
+    e.add("out", response);
+    record(l, std::move(e));
+    return;
+  }
+  json::ObjectBuilder e = new_entry("sub", now_, t.id);
+  e.add("out", response);
+  if (sync) e.add("child", Value::string(out.execution_arn));
+  record(l, std::move(e));
+  if (sync && existing && existing->status != "RUNNING") {
+    auto n = std::make_unique<Notice>();
+    n->parent_id = l.id;
+    n->task_id = t.id;
+    n->result = child_result(*existing, mode);
+    notices_.push_back(std::move(n));
+  }
+}
+
+void DurableEngine::child_finished(const Live& child) {
+  const Value* p = child.row.doc.find("parent");
+  if (!p || !p->is_object()) return;
+  const std::string* m = str_member(*p, "mode");
+  std::optional<NestedMode> mode = m ? nested_mode_from_name(*m) : std::nullopt;
+  if (mode != NestedMode::kSync && mode != NestedMode::kSync2) return;
+  auto n = std::make_unique<Notice>();
+  n->parent_id = int_member(*p, "id");
+  n->task_id = static_cast<uint64_t>(int_member(*p, "task"));
+  n->result = child_result(child.row, *mode);
+  notices_.push_back(std::move(n));
+}
+
+void DurableEngine::stop_orphaned_children(Live& l) {
+  for (auto it = l.sync_children.begin(); it != l.sync_children.end();) {
+    if (!l.exec->done() && l.exec->task_awaited(it->first)) {
+      ++it;
+      continue;
+    }
+    auto n = std::make_unique<Notice>();
+    n->stop_arn = it->second;
+    n->cause = managing_task_aborted_cause(l.row.arn);
+    notices_.push_back(std::move(n));
+    it = l.sync_children.erase(it);
+  }
+}
+
+void DurableEngine::drain_notices() {
+  if (draining_ || recovering_) return;
+  draining_ = true;
+  while (!notices_.empty()) {
+    std::unique_ptr<Notice> n = std::move(notices_.front());
+    notices_.pop_front();
+    if (!n->stop_arn.empty()) {
+      (void)stop(n->stop_arn, nullptr, &n->cause, now_);
+      continue;
+    }
+    Live* p = wake(n->parent_id);
+    if (!p || !p->exec->task_awaited(n->task_id)) continue;
+    const TaskResult& r = n->result;
+    json::ObjectBuilder e = new_entry("done", now_, n->task_id);
+    e.add("ok", Value::boolean(r.ok));
+    if (r.ok) {
+      e.add("out", r.output);
+    } else {
+      e.add("err", Value::string(r.error));
+      e.add("cause", Value::string(r.cause));
+    }
+    input(*p, std::move(e));
+  }
+  draining_ = false;
 }
 
 }  // namespace sg::engine

@@ -57,6 +57,9 @@ struct EngineOptions {
   double time_scale = 1.0;
   int64_t max_history_events = 25000;
   int64_t history_retention_ms = 90LL * 24 * 3600 * 1000;
+  // Mock test cases (StartSpec::test_case): Ok when the state machine has the test case,
+  // else the error StartExecution answers (e.g. ValidationException). Null: none exists.
+  std::function<Status(const std::string& state_machine_name, const std::string& test_case)> check_test_case;
 };
 
 // A task handed to the dispatcher. It owns what the request points into.
@@ -77,6 +80,10 @@ class TaskDispatcher {
   // For a callback task: the submission's response when no call needs to be made (the
   // engine then records it at once instead of dispatching); nullopt to dispatch it.
   virtual std::optional<json::Value> submit_at_once(const TaskRequest&) { return std::nullopt; }
+  // True when the request's execution runs under a mock test case that mocks its state:
+  // the task is dispatched (the dispatcher answers with the mock) whatever its resource,
+  // nested executions included.
+  virtual bool mocks(const TaskRequest&) { return false; }
 };
 
 // What StartExecution needs from the registry, resolved.
@@ -92,11 +99,48 @@ struct StartSpec {
   std::string input_text;  // as the caller sent it ("{}" when absent)
   json::Value input;
   std::string trace_header;
+  // The mock test case it runs under (StartExecution's `ARN#TestCase`); stored with the
+  // row, so recovery keeps it. Empty: none.
+  std::string test_case;
+  // A nested execution (states:startExecution): its parent, stored with the row
+  // ({"id", "arn", "task", "mode"}); null for executions started through the API.
+  json::Value parent;
 };
+
+// Resolves a nested execution's StateMachineArn (a state machine, version or alias ARN) into
+// a StartSpec, as StartExecution would: errors carry the API's error code and message
+// ("StateMachineDoesNotExist", ...). Set by the API layer, which owns the registry.
+using ChildResolver = std::function<Result<StartSpec>(
+    const std::string& state_machine_arn, const std::string& name, const std::string& input_text)>;
 
 struct StartOutcome {
   std::string execution_arn;
   int64_t start_ms = 0;
+};
+
+// One execution status change, as the engine makes it (start, close, redrive).
+struct ExecutionChange {
+  enum class Kind { kStarted, kClosed, kRedriven };
+  Kind kind = Kind::kStarted;
+  std::string state_machine_arn;       // unqualified
+  std::string version_arn, alias_arn;  // "" unless started through them
+  std::string execution_arn, name;
+  std::string status;  // RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+  int64_t start_ms = 0;
+  int64_t stop_ms = 0;  // 0 while running
+  std::string error, cause;
+  int64_t row_id = 0;  // the store's row id (grows with every start; negative for Express)
+  bool express = false;
+  bool redriven = false;  // a close of an execution that was redriven at least once
+  int64_t at_ms = 0;      // when the change happened
+};
+
+// Told of every execution status change on the engine thread, inside the batch (store
+// transaction) that writes it. Must not call back into the engine.
+class ExecutionObserver {
+ public:
+  virtual ~ExecutionObserver() = default;
+  virtual void on_execution_change(const ExecutionChange& change) = 0;
 };
 
 // A finished Express execution (StartSyncExecution's answer).
@@ -127,6 +171,9 @@ class DurableEngine {
   // StartExecution. Errors: code "ExecutionAlreadyExists" (message AWS's), "StoreFailure".
   // A Standard start is idempotent by name for a RUNNING execution with the same input.
   Result<StartOutcome> start(const StartSpec& spec, int64_t now_ms);
+  // Ok when spec.test_case is empty or names a test case of its state machine
+  // (EngineOptions::check_test_case); start() checks it, StartSyncExecution calls it first.
+  Status check_test_case(const StartSpec& spec) const;
   // StartSyncExecution: runs an Express execution; `done` is called on the engine thread
   // when it ends.
   void start_sync(const StartSpec& spec, int64_t now_ms, std::function<void(SyncOutcome)> done);
@@ -161,6 +208,16 @@ class DurableEngine {
   // Results from the dispatcher.
   void task_result(int64_t execution_id, uint64_t task_id, TaskResult result, int64_t now_ms);
   void task_submitted(int64_t execution_id, uint64_t task_id, const json::Value& response, int64_t now_ms);
+
+  // Nested executions (arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken])
+  // run in this engine: the child starts in the parent's batch, a .sync child's end completes
+  // the parent's Task in the child's batch, and a parent whose .sync Task is aborted (stop,
+  // failure, timeout) stops the child. Without a resolver such Tasks fail (States.Runtime).
+  void set_child_resolver(ChildResolver resolver) { child_resolver_ = std::move(resolver); }
+  // The guardian: told of every status change (null: none).
+  void set_observer(ExecutionObserver* observer) { observer_ = observer; }
+  // Further observers (the event bus's status-change events), told after the one above.
+  void add_observer(ExecutionObserver* observer) { more_observers_.push_back(observer); }
 
   // Fires due timers and long-poll deadlines; purges expired history once a minute.
   void on_time(int64_t now_ms);
@@ -216,6 +273,23 @@ class DurableEngine {
   std::string execution_arn_for(const StartSpec& spec, const std::string& name) const;
   void mark_activity_started(Live& l, uint64_t task_id, const std::string& worker, int64_t now_ms);
   void note_time(int64_t now_ms) { now_ = std::max(now_, now_ms); }
+  // Nested executions (see set_child_resolver). Effects on other executions found while one
+  // settles (a child ended, a child to stop) wait in notices_ until the outermost settle()
+  // returns, so no execution is re-entered while it settles.
+  struct Notice;
+  void start_nested(Live& l, const PendingTask& t);
+  void child_finished(const Live& child);
+  void stop_orphaned_children(Live& l);
+  void drain_notices();
+
+  ChildResolver child_resolver_;
+  ExecutionObserver* observer_ = nullptr;
+  std::vector<ExecutionObserver*> more_observers_;
+  void notify(const Live& l, ExecutionChange::Kind kind, int64_t now_ms);
+  std::deque<std::unique_ptr<Notice>> notices_;
+  int settle_depth_ = 0;
+  bool draining_ = false;
+  bool recovering_ = false;
 
   store::SqliteStore& store_;
   TaskDispatcher& dispatcher_;

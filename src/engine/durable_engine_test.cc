@@ -565,4 +565,62 @@ TEST_F(DurableEngineTest, HistoryLimitFailsTheExecution) {
 }
 
 }  // namespace
+// The guardian's hook: every status change reaches the observer inside the batch that
+// writes it (the row it reads already has the new status).
+TEST_F(DurableEngineTest, ObserverSeesEveryStatusChangeInItsBatch) {
+  struct Recorder final : ExecutionObserver {
+    DurableEngine* engine = nullptr;
+    std::vector<ExecutionChange> changes;
+    std::vector<std::string> row_status;
+    void on_execution_change(const ExecutionChange& c) override {
+      changes.push_back(c);
+      auto r = engine->find(c.execution_arn);
+      row_status.push_back(r ? r->status : "missing");
+    }
+  } rec;
+  rec.engine = engine_.get();
+  engine_->set_observer(&rec);
+  std::string ok = start(kPass, "ok");
+  ASSERT_EQ(rec.changes.size(), 2u);
+  EXPECT_EQ(rec.changes[0].kind, ExecutionChange::Kind::kStarted);
+  EXPECT_EQ(rec.changes[0].status, "RUNNING");
+  EXPECT_EQ(rec.changes[0].state_machine_arn, "arn:aws:states:us-east-1:123456789012:stateMachine:sm");
+  EXPECT_EQ(rec.changes[0].name, "ok");
+  EXPECT_EQ(rec.changes[0].start_ms, now_);
+  EXPECT_EQ(rec.changes[1].kind, ExecutionChange::Kind::kClosed);
+  EXPECT_EQ(rec.changes[1].status, "SUCCEEDED");
+  EXPECT_EQ(rec.changes[1].stop_ms, now_);
+  EXPECT_EQ(rec.row_status, (std::vector<std::string>{"RUNNING", "SUCCEEDED"}));
+
+  std::string cb = start(kCallback, "cb", R"({"n":1})");
+  begin();
+  std::string error = "Cancelled", cause = "by the operator";
+  ASSERT_TRUE(engine_->stop(cb, &error, &cause, now_ + 100).ok());
+  commit();
+  ASSERT_EQ(rec.changes.size(), 4u);
+  const ExecutionChange& stopped = rec.changes[3];
+  EXPECT_EQ(stopped.kind, ExecutionChange::Kind::kClosed);
+  EXPECT_EQ(stopped.status, "ABORTED");
+  EXPECT_EQ(stopped.error, "Cancelled");
+  EXPECT_EQ(stopped.cause, "by the operator");
+  EXPECT_EQ(stopped.stop_ms, now_ + 100);
+  EXPECT_EQ(rec.row_status[3], "ABORTED");
+  EXPECT_GT(stopped.row_id, rec.changes[0].row_id);
+
+  begin();
+  ASSERT_TRUE(engine_->redrive(cb, "tok", now_ + 200).ok());
+  commit();
+  ASSERT_GE(rec.changes.size(), 5u);
+  EXPECT_EQ(rec.changes[4].kind, ExecutionChange::Kind::kRedriven);
+  EXPECT_EQ(rec.changes[4].status, "RUNNING");
+  EXPECT_EQ(rec.changes[4].error, "");
+  std::string token = token_of(cb);
+  begin();
+  ASSERT_TRUE(engine_->task_success(token, parse("7"), now_ + 300).ok());
+  commit();
+  EXPECT_EQ(rec.changes.back().status, "SUCCEEDED");
+  EXPECT_TRUE(rec.changes.back().redriven);
+  engine_->set_observer(nullptr);
+}
+
 }  // namespace sg::engine

@@ -54,12 +54,15 @@ int64_t EventRecorder::emit(int64_t prev, int64_t ts, std::string type, std::str
 }
 
 int64_t EventRecorder::execution_started(int64_t ts, const Value& input, const std::string* input_text,
-                                         std::string_view role_arn) {
+                                         std::string_view role_arn, std::string_view alias_arn,
+                                         std::string_view version_arn) {
   if (!sink_ || next_id_ <= replay_until_) return emit(0, ts, {}, {}, {});
-  ObjectBuilder b(3);
+  ObjectBuilder b(5);
   b.add("input", input_text ? Value::string(*input_text) : text(input));
   b.add("inputDetails", not_truncated());
   b.add("roleArn", Value::string(role_arn));
+  if (!alias_arn.empty()) b.add("stateMachineAliasArn", Value::string(alias_arn));
+  if (!version_arn.empty()) b.add("stateMachineVersionArn", Value::string(version_arn));
   return emit(0, ts, "ExecutionStarted", "executionStartedEventDetails", std::move(b).build());
 }
 

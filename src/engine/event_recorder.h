@@ -29,8 +29,10 @@ class EventRecorder {
   int64_t last_id() const { return next_id_ - 1; }
 
   // input_text: the input as the caller wrote it, when known (else `input` serialised).
+  // version_arn / alias_arn: the version or alias the execution was started through ("" none).
   int64_t execution_started(int64_t ts, const json::Value& input, const std::string* input_text,
-                            std::string_view role_arn);
+                            std::string_view role_arn, std::string_view alias_arn = {},
+                            std::string_view version_arn = {});
   int64_t execution_succeeded(int64_t prev, int64_t ts, const json::Value& output);
   int64_t execution_redriven(int64_t prev, int64_t ts, int64_t redrive_count);
   int64_t execution_failed(int64_t prev, int64_t ts, std::string_view type, const std::string* error,

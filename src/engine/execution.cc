@@ -732,7 +732,8 @@ void Execution::start(int64_t now_ms) {
   m.ex.overrides = m.setup.context_overrides;
 
   m.events.execution_started(m.now, m.setup.input, m.setup.input_text ? &*m.setup.input_text : nullptr,
-                             m.setup.role_arn);
+                             m.setup.role_arn, m.setup.state_machine_alias_arn,
+                             m.setup.state_machine_version_arn);
   m.root = std::make_unique<Frame>();
   m.root->container = &m.sm.root;
   m.root->state = m.sm.root.start;

@@ -44,6 +44,7 @@ struct ExecutionSetup {
   std::string state_machine_arn;
   std::string state_machine_name;
   std::string role_arn;
+  std::string state_machine_alias_arn, state_machine_version_arn;  // started through these ("" none)
   std::string region = "us-east-1";
   json::Value input = json::Value::empty_object();
   std::optional<std::string> input_text;  // the input as the caller wrote it (ExecutionStarted echoes it)

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <unordered_map>
 
 #include "asl/state_machine.h"
 #include "asl/states_error.h"
@@ -82,6 +83,7 @@ class LocalHost {
 
   const RunOptions& opt_;
   Execution exec_;
+  std::unordered_map<std::string, int64_t> invocations_;  // tasks created per state name
   int64_t now_ = 0, start_ = 0;
   std::chrono::steady_clock::time_point wall_start_;
 };
@@ -132,7 +134,14 @@ void LocalHost::flush(std::vector<PendingTask> tasks) {
     return;
   }
   std::vector<TaskRequest> requests(n);
-  for (size_t i = 0; i < n; ++i) requests[i] = tasks[i].request;
+  for (size_t i = 0; i < n; ++i) {
+    requests[i] = tasks[i].request;
+    if (!opt_.test_case.empty()) {
+      requests[i].test_case = opt_.test_case;
+      requests[i].state_machine_name = opt_.identity.state_machine_name;
+      requests[i].invocation = invocations_[std::string(requests[i].state_name)]++;
+    }
+  }
   std::vector<TaskResult> results(n);
   const auto wall_before = std::chrono::steady_clock::now();
   const int64_t batch_start = now_;

@@ -50,6 +50,9 @@ struct RunOptions {
   // never ends them): past this many transitions the execution fails with States.Runtime.
   // 0: no limit.
   uint64_t max_transitions = 0;
+  // The mock test case the execution runs under (empty: none): each task request carries
+  // it, the state machine's name and the state's invocation number (TaskRequest).
+  std::string test_case;
 };
 
 struct RunResult {

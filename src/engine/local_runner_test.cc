@@ -732,5 +732,34 @@ TEST(Runner, MapHistoryPreviousIdsFollowAws) {
                      "MapStateExited<-11", "ExecutionSucceeded<-13"}));
 }
 
+// Mock test cases: every task request carries the test case, the machine's name and the
+// state's invocation number, which counts retries and Map iterations, per state.
+TEST(Runner, TaskRequestsCarryTheTestCaseAndInvocationNumbers) {
+  auto sm = asl::load_state_machine(J(R"({"StartAt": "A", "States": {
+    "A": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "M",
+          "Retry": [{"ErrorEquals": ["Busy"], "IntervalSeconds": 1, "MaxAttempts": 2}]},
+    "M": {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 1, "End": true,
+          "ItemProcessor": {"StartAt": "B", "States": {
+            "B": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}}}})"));
+  ASSERT_TRUE(sm.ok()) << sm.error().message;
+  ScriptedTasks tasks;
+  std::vector<std::string> seen;
+  tasks.on(kTaskArn, [&](const TaskRequest& r) {
+    seen.push_back(std::string(r.state_name) + ":" + std::to_string(r.invocation) + ":" + r.test_case + ":" +
+                   r.state_machine_name);
+    if (r.state_name == "A" && r.invocation < 2) return TaskResult::failure("Busy", "");
+    return TaskResult::success(J(R"({"items": [1, 2, 3]})"));
+  });
+  RunOptions opt;
+  opt.tasks = &tasks;
+  opt.identity.state_machine_name = "Order";
+  opt.test_case = "RetryPath";
+  RunResult r = run_local(**sm, opt);
+  ASSERT_EQ(r.status, ExecutionStatus::kSucceeded) << r.error << ": " << r.cause;
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{"A:0:RetryPath:Order", "A:1:RetryPath:Order", "A:2:RetryPath:Order",
+                                      "B:0:RetryPath:Order", "B:1:RetryPath:Order", "B:2:RetryPath:Order"}));
+}
+
 }  // namespace
 }  // namespace sg::engine

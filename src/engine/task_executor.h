@@ -41,6 +41,13 @@ struct TaskRequest {
   // Turns true when the runner no longer wants the result (the branch or iteration was
   // aborted, the execution ended): skip the call if it has not started, stop it if you can.
   const std::atomic<bool>* withdrawn = nullptr;
+  // Mocked service integrations (Step Functions Local's mock config, see
+  // integrations/mock_config.h). Set by hosts running an execution under a test case:
+  // the test case (empty: none), the state machine's name, and how many times this state
+  // was invoked before in this execution (zero-based; retries and Map iterations count).
+  std::string test_case;
+  std::string state_machine_name;
+  int64_t invocation = 0;
   bool is_withdrawn() const { return withdrawn && withdrawn->load(std::memory_order_relaxed); }
 };
 

@@ -130,6 +130,7 @@ Reply EventBusService::put_events(const Value& r, const CallContext& c) {
     Value event = std::move(ev).build();
     auto deliveries = deliver(bus, event, c);
     std::move(deliveries.begin(), deliveries.end(), std::back_inserter(outcome.deliveries));
+    outcome.published.push_back(PublishedEvent{bus, event});
     ObjectBuilder okay;
     okay.add("EventId", Value::string(id));
     results.push_back(std::move(okay).build());

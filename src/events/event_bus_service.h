@@ -69,9 +69,16 @@ struct Delivery {
   RenderedInput input;
 };
 
+// An event PutEvents accepted, with its bus (hosts correlate it with waiting tasks).
+struct PublishedEvent {
+  std::string bus;
+  json::Value event;
+};
+
 struct EventsOutcome {
   json::Value response;
   std::vector<Delivery> deliveries;
+  std::vector<PublishedEvent> published;  // PutEvents: every accepted event, in order
 };
 
 class EventBusService {

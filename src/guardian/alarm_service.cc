@@ -49,6 +49,8 @@ Value strings(const std::vector<std::string>& list) {
 
 Value seconds(int64_t ms) { return Value::number(static_cast<double>(ms) / 1000); }
 
+}  // namespace
+
 Result<MetricAlarmConfig> parse_metric_alarm(const Value& req) {
   MetricAlarmConfig c;
   for (const char* key : {"AlarmName", "EvaluationPeriods", "ComparisonOperator"})
@@ -100,8 +102,6 @@ Result<MetricAlarmConfig> parse_metric_alarm(const Value& req) {
   if (!st.ok()) return st.error();
   return c;
 }
-
-}  // namespace
 
 AlarmEvent AlarmService::make_event(const Entry& e, AlarmTransition t) {
   history_.add(state_update_item(t, e.type()));

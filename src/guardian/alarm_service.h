@@ -45,6 +45,9 @@ struct ServiceResult {
   std::vector<AlarmEvent> events;
 };
 
+// A PutMetricAlarm request -> its validated configuration (errors as put_metric_alarm()).
+Result<MetricAlarmConfig> parse_metric_alarm(const json::Value& request);
+
 class AlarmService {
  public:
   explicit AlarmService(AccountContext account = {}) : account_(std::move(account)) {}

@@ -3,6 +3,8 @@
 #include <signal.h>
 #include <string.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "integrations/subprocess.h"
@@ -46,7 +48,31 @@ CommandFunction::CommandFunction(CommandOptions options) : options_(std::move(op
   argv_.push_back(nullptr);
 }
 
+int CommandFunction::running() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return running_;
+}
+
 FunctionOutcome CommandFunction::call(const FunctionCall& call) {
+  const int limit = std::max(1, options_.max_concurrency);
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (running_ >= limit) {
+      if (call.is_withdrawn()) return withdrawn_outcome();
+      slot_freed_.wait_for(lock, std::chrono::milliseconds(50));
+    }
+    ++running_;
+  }
+  FunctionOutcome out = run(call);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --running_;
+  }
+  slot_freed_.notify_one();
+  return out;
+}
+
+FunctionOutcome CommandFunction::run(const FunctionCall& call) {
   SubprocessSpec spec;
   spec.path = "/bin/sh";
   spec.argv = argv_.data();

@@ -12,9 +12,14 @@
 // - timeout (the call's timeout_ms): the process group is killed, error "States.Timeout";
 // - the command cannot be started (e.g. missing working directory): error
 //   "Lambda.ServiceException" with the reason.
-// Thread-safe: the object is immutable after construction.
+// Concurrency: at most max_concurrency processes of one function run at once (a pool, like
+// a Lambda function's reserved concurrency); further calls wait for a slot (a withdrawn call
+// stops waiting). The call's timeout counts from its process's start.
+// Thread-safe: the configuration is immutable after construction; the slots are guarded.
 #pragma once
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +33,7 @@ struct CommandOptions {
   std::string command;
   std::vector<std::pair<std::string, std::string>> environment;
   std::string working_directory;  // empty: stepguard's
+  int max_concurrency = 16;       // processes at once; < 1 counts as 1
 };
 
 class CommandFunction final : public LocalFunction {
@@ -39,13 +45,20 @@ class CommandFunction final : public LocalFunction {
   CommandFunction& operator=(const CommandFunction&) = delete;
   FunctionOutcome call(const FunctionCall& call) override;
 
+  // Processes of this function running now (tests).
+  int running() const;
+
  private:
+  FunctionOutcome run(const FunctionCall& call);
   CommandOptions options_;
   std::string who_;               // "local function 'NAME'" for causes
   std::vector<std::string> env_;  // "KEY=VALUE"
   std::vector<char*> envp_;       // into env_, null-terminated
   std::vector<char*> argv_;       // /bin/sh -c COMMAND, null-terminated
   std::string argv_storage_[3];
+  mutable std::mutex mu_;
+  std::condition_variable slot_freed_;
+  int running_ = 0;  // guarded by mu_
 };
 
 }  // namespace sg::integrations

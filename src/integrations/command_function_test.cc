@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -251,6 +253,54 @@ TEST(Subprocess, ReportsExitCodeAndKeepsTheCallerAliveWhenStdinIsClosedEarly) {
   EXPECT_TRUE(r.started);
   EXPECT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 5);
+}
+
+}  // namespace
+}  // namespace sg::integrations
+
+namespace sg::integrations {
+namespace {
+
+TEST(CommandFunction, AtMostMaxConcurrencyProcessesRunAtOnce) {
+  CommandFunction fn(CommandOptions{"pool", "sleep 0.3; echo 1", {}, "", /*max_concurrency=*/2});
+  std::vector<FunctionCall> calls(6);
+  for (auto& c : calls) c.event = "{}";
+  std::vector<FunctionOutcome> outcomes(6);
+  std::atomic<int> peak{0};
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    while (!done) {
+      peak = std::max(peak.load(), fn.running());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  fn.call_all(calls, outcomes, 6, nullptr);
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  done = true;
+  watcher.join();
+  for (const auto& o : outcomes) EXPECT_TRUE(o.ok) << o.error << ": " << o.cause;
+  EXPECT_EQ(peak.load(), 2);
+  EXPECT_GE(elapsed, std::chrono::milliseconds(850));  // three waves of two
+}
+
+TEST(CommandFunction, AWithdrawnCallStopsWaitingForASlot) {
+  CommandFunction fn(CommandOptions{"pool", "sleep 1; echo 1", {}, "", 1});
+  std::thread busy([&] {
+    FunctionCall c;
+    c.event = "{}";
+    (void)fn.call(c);
+  });
+  while (fn.running() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::atomic<bool> withdrawn{true};
+  FunctionCall c;
+  c.event = "{}";
+  c.withdrawn = &withdrawn;
+  auto t0 = std::chrono::steady_clock::now();
+  FunctionOutcome o = fn.call(c);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500));
+  EXPECT_FALSE(o.ok);
+  busy.join();
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <set>
 #include <tuple>
 
+#include "integrations/lambda_endpoint.h"
+
 namespace sg::integrations {
 
 namespace {
@@ -70,6 +72,10 @@ Result<FunctionSpec> parse_function_spec(std::string_view arg) {
   out.key = std::string(name);
   out.target = std::string(spec);
   out.kind = is_url_spec(spec) ? FunctionSpec::Kind::kHttp : FunctionSpec::Kind::kCommand;
+  if (is_lambda_endpoint_spec(spec)) {
+    out.kind = FunctionSpec::Kind::kLambdaEndpoint;
+    out.target = std::string(spec.substr(kLambdaEndpointPrefix.size()));
+  }
   out.origin = "--function " + out.key;
   return out;
 }
@@ -96,7 +102,7 @@ Result<FunctionRegistry> FunctionRegistry::from_entries(std::vector<FunctionSpec
     }
     if (e.target.empty())
       return Error{kSpecError, where(e) + ": function '" + e.key + "' has no command or URL"};
-    if (e.kind == FunctionSpec::Kind::kHttp) {
+    if (e.kind == FunctionSpec::Kind::kHttp || e.kind == FunctionSpec::Kind::kLambdaEndpoint) {
       std::string_view rest = std::string_view(e.target).substr(e.target.find("://") + 3);
       if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
         return Error{kSpecError,
@@ -106,6 +112,9 @@ Result<FunctionRegistry> FunctionRegistry::from_entries(std::vector<FunctionSpec
         return Error{kSpecError,
                      where(e) + ": function '" + e.key + "' has an invalid URL: '" + e.target + "'"};
       }
+    }
+    if (e.max_concurrency <= 0) {
+      return Error{kSpecError, where(e) + ": function '" + e.key + "' needs a positive max_concurrency"};
     }
     if (e.timeout_seconds && *e.timeout_seconds <= 0) {
       return Error{kSpecError, where(e) + ": function '" + e.key + "' needs a positive timeout_seconds"};

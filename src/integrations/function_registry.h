@@ -4,7 +4,8 @@
 // Configuration
 // - Command line: `--function NAME=SPEC` (parse_function_spec / from_specs). NAME is a
 //   function name, a `NAME:QUALIFIER`, a partial ARN or a full ARN; SPEC starting with
-//   `http://` or `https://` is a URL, anything else a command run with `/bin/sh -c`.
+//   `http://` or `https://` is a URL, `lambda+http://HOST:PORT` (or lambda+https) a Lambda
+//   Invoke API endpoint, anything else a command run with `/bin/sh -c`.
 // - File: `--functions FILE` (from_yaml_file), YAML of the form
 //     functions:
 //       my-fn: python3 handler.py              # short form: command
@@ -14,6 +15,10 @@
 //         timeout_seconds: 30                  # positive integer
 //         environment: {KEY: value}            # commands only; scalar values
 //         working_directory: ./fns             # commands only; relative to FILE's folder
+//         max_concurrency: 4                   # commands only; processes at once (default 16)
+//       fourth:                                # a Lambda Invoke API server (lambda_endpoint.h)
+//         lambda_endpoint: http://127.0.0.1:3001
+//         function_name: OtherName             # the name it knows (default: the key's)
 //   Errors name the file, the line and the key (`functions.third.timeout_seconds`).
 //   Unknown keys are errors (typos should not be silently ignored).
 // - merge(file_registry, cli_registry): command-line entries replace file entries with the
@@ -43,13 +48,20 @@
 #include "common/result.h"
 #include "integrations/lambda_function_ref.h"
 
+namespace YAML {
+class Node;
+}
+
 namespace sg::integrations {
 
 struct FunctionSpec {
-  enum class Kind { kCommand, kHttp };
+  // kLambdaEndpoint: a server of Lambda's Invoke API (lambda_endpoint.h).
+  enum class Kind { kCommand, kHttp, kLambdaEndpoint };
   std::string key;  // as configured: name, NAME:QUALIFIER, partial or full ARN
   Kind kind = Kind::kCommand;
-  std::string target;  // the shell command, or the URL
+  std::string target;         // the shell command, the URL, or the endpoint's base URL
+  std::string function_name;  // kLambdaEndpoint: the name it invokes (empty: the key's)
+  int max_concurrency = 16;   // commands: at most this many processes of it at once
   std::optional<int64_t> timeout_seconds;
   std::vector<std::pair<std::string, std::string>> environment;  // commands only
   std::string working_directory;                                 // commands only; empty: inherit
@@ -73,6 +85,10 @@ class FunctionRegistry {
   // Same, from text; `origin` names the file in messages and `base_dir` resolves relative
   // working directories (empty: left relative).
   static Result<FunctionRegistry> from_yaml_text(std::string_view text, std::string_view origin,
+                                                 std::string_view base_dir);
+  // Same, from the value of a `functions:` key already loaded (the config file's section);
+  // messages name `origin` with the node's lines.
+  static Result<FunctionRegistry> from_yaml_node(const YAML::Node& functions, std::string_view origin,
                                                  std::string_view base_dir);
   // Validates keys (code "INVALID_FUNCTION_SPEC") and rejects duplicates.
   static Result<FunctionRegistry> from_entries(std::vector<FunctionSpec> entries);

@@ -247,11 +247,10 @@ TEST(FunctionsFile, ErrorsNameTheFileLineAndKey) {
       {"functions:\n  f:\n    command: cat\n    timeout_seconds: 0\n",
        "fns.yaml:4:22: functions.f.timeout_seconds must be a positive integer, got '0'"},
       {"functions:\n  f:\n    comand: cat\n",
-       "fns.yaml:3:5: unknown key 'comand' in functions.f (expected command, url, timeout_seconds, "
-       "environment, "
-       "working_directory)"},
+       "fns.yaml:3:5: unknown key 'comand' in functions.f (expected command, url, lambda_endpoint, "
+       "timeout_seconds, environment, working_directory, max_concurrency, function_name)"},
       {"functions:\n  f:\n    timeout_seconds: 3\n",
-       "fns.yaml:3:5: functions.f must have a 'command' or a 'url'"},
+       "fns.yaml:3:5: functions.f must have a 'command', a 'url' or a 'lambda_endpoint'"},
       {"functions:\n  f:\n    command: cat\n    url: http://x/\n",
        "fns.yaml:4:5: functions.f must have exactly one of 'command' or 'url'"},
       {"functions:\n  f:\n    url: ftp://x/\n",

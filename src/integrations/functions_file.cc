@@ -12,6 +12,7 @@
 
 #include "common/read_file.h"
 #include "integrations/function_registry.h"
+#include "integrations/lambda_endpoint.h"
 
 namespace sg::integrations {
 
@@ -86,11 +87,25 @@ Result<FunctionSpec> read_long_form(const Reader& rd, const std::string& name, c
   spec.key = name;
   spec.origin = rd.location(body);
   bool has_command = false, has_url = false;
-  YAML::Node env_node, wd_node;
+  YAML::Node env_node, wd_node, name_node, concurrency_node;
   for (const auto& kv : body) {
     const std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
-    if (key == "command" || key == "url") {
+    if (key == "lambda_endpoint") {
+      if (!v.IsScalar() || !is_url_spec(v.Scalar())) {
+        return rd.error(v, path + ".lambda_endpoint must be an http:// or https:// URL, got " +
+                               (v.IsScalar() ? "'" + v.Scalar() + "'" : std::string(node_kind(v))));
+      }
+      if (has_command || has_url)
+        return rd.error(kv.first, path + " must have exactly one of 'command', 'url' or 'lambda_endpoint'");
+      has_url = true;
+      spec.target = v.Scalar();
+      spec.kind = FunctionSpec::Kind::kLambdaEndpoint;
+    } else if (key == "function_name") {
+      name_node = v;
+    } else if (key == "max_concurrency") {
+      concurrency_node = v;
+    } else if (key == "command" || key == "url") {
       if (!v.IsScalar() || v.Scalar().empty()) {
         return rd.error(v, path + "." + key + " must be a non-empty string, got " + node_kind(v));
       }
@@ -114,14 +129,34 @@ Result<FunctionSpec> read_long_form(const Reader& rd, const std::string& name, c
     } else if (key == "working_directory") {
       wd_node = v;
     } else {
-      return rd.error(kv.first,
-                      "unknown key '" + key + "' in " + path +
-                          " (expected command, url, timeout_seconds, environment, working_directory)");
+      return rd.error(kv.first, "unknown key '" + key + "' in " + path +
+                                    " (expected command, url, lambda_endpoint, timeout_seconds, environment, "
+                                    "working_directory, max_concurrency, function_name)");
     }
   }
-  if (!has_command && !has_url) return rd.error(body, path + " must have a 'command' or a 'url'");
+  if (!has_command && !has_url)
+    return rd.error(body, path + " must have a 'command', a 'url' or a 'lambda_endpoint'");
+  if (name_node.IsDefined() && !name_node.IsNull()) {
+    if (spec.kind != FunctionSpec::Kind::kLambdaEndpoint)
+      return rd.error(name_node, path + ".function_name is for lambda_endpoint functions only");
+    if (!name_node.IsScalar() || name_node.Scalar().empty())
+      return rd.error(name_node, path + ".function_name must be a non-empty string");
+    spec.function_name = name_node.Scalar();
+  }
+  if (concurrency_node.IsDefined() && !concurrency_node.IsNull()) {
+    int64_t n = 0;
+    if (spec.kind != FunctionSpec::Kind::kCommand)
+      return rd.error(concurrency_node, path + ".max_concurrency is for commands only");
+    if (!concurrency_node.IsScalar() || !parse_positive_int(concurrency_node.Scalar(), &n) || n > 100000) {
+      return rd.error(concurrency_node,
+                      path + ".max_concurrency must be a positive integer, got " +
+                          (concurrency_node.IsScalar() ? "'" + concurrency_node.Scalar() + "'"
+                                                       : std::string(node_kind(concurrency_node))));
+    }
+    spec.max_concurrency = static_cast<int>(n);
+  }
   if (env_node.IsDefined() && !env_node.IsNull()) {
-    if (spec.kind == FunctionSpec::Kind::kHttp)
+    if (spec.kind != FunctionSpec::Kind::kCommand)
       return rd.error(env_node, path + ".environment is for commands only");
     if (!env_node.IsMap())
       return rd.error(env_node, path + ".environment must be a mapping, got " + node_kind(env_node));
@@ -141,7 +176,7 @@ Result<FunctionSpec> read_long_form(const Reader& rd, const std::string& name, c
     }
   }
   if (wd_node.IsDefined() && !wd_node.IsNull()) {
-    if (spec.kind == FunctionSpec::Kind::kHttp) {
+    if (spec.kind != FunctionSpec::Kind::kCommand) {
       return rd.error(wd_node, path + ".working_directory is for commands only");
     }
     if (!wd_node.IsScalar() || wd_node.Scalar().empty()) {
@@ -154,6 +189,9 @@ Result<FunctionSpec> read_long_form(const Reader& rd, const std::string& name, c
   return spec;
 }
 
+Result<FunctionRegistry> read_functions(const Reader& rd, const YAML::Node& functions,
+                                        std::string_view base_dir);
+
 Result<FunctionRegistry> read_document(const Reader& rd, const YAML::Node& root, std::string_view base_dir) {
   if (!root.IsMap())
     return rd.error(root, "expected a mapping with a 'functions' key, got " + std::string(node_kind(root)));
@@ -165,6 +203,12 @@ Result<FunctionRegistry> read_document(const Reader& rd, const YAML::Node& root,
     functions = kv.second;
   }
   if (!functions.IsDefined()) return rd.error(root, "has no 'functions' key");
+  return read_functions(rd, functions, base_dir);
+}
+
+// The value of a `functions:` key.
+Result<FunctionRegistry> read_functions(const Reader& rd, const YAML::Node& functions,
+                                        std::string_view base_dir) {
   std::vector<FunctionSpec> entries;
   if (functions.IsNull()) return FunctionRegistry::from_entries(std::move(entries));
   if (!functions.IsMap()) {
@@ -191,6 +235,10 @@ Result<FunctionRegistry> read_document(const Reader& rd, const YAML::Node& root,
       spec.key = name;
       spec.target = v.Scalar();
       spec.kind = is_url_spec(spec.target) ? FunctionSpec::Kind::kHttp : FunctionSpec::Kind::kCommand;
+      if (is_lambda_endpoint_spec(spec.target)) {
+        spec.kind = FunctionSpec::Kind::kLambdaEndpoint;
+        spec.target.erase(0, kLambdaEndpointPrefix.size());
+      }
       spec.origin = rd.location(v);
       entries.push_back(std::move(spec));
     } else if (v.IsMap()) {
@@ -223,6 +271,21 @@ Result<FunctionRegistry> FunctionRegistry::from_yaml_text(std::string_view text,
     return Error{kFileError, std::move(m)};
   } catch (const std::exception& e) {
     return Error{kFileError, std::string(origin) + ": " + e.what()};
+  }
+}
+
+Result<FunctionRegistry> FunctionRegistry::from_yaml_node(const YAML::Node& functions,
+                                                          std::string_view origin,
+                                                          std::string_view base_dir) {
+  Reader rd(origin);
+  try {
+    return read_functions(rd, functions, base_dir);
+  } catch (const YAML::Exception& e) {
+    std::string m(origin);
+    append_mark(m, e.mark, true);
+    m += ": ";
+    m += e.msg;
+    return Error{kFileError, std::move(m)};
   }
 }
 

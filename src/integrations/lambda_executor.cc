@@ -8,6 +8,7 @@
 #include "common/parallel_for.h"
 #include "integrations/command_function.h"
 #include "integrations/http_function.h"
+#include "integrations/lambda_endpoint.h"
 #include "integrations/lambda_response.h"
 #include "json/parse.h"
 
@@ -93,9 +94,12 @@ LambdaExecutor::LambdaExecutor(FunctionRegistry registry, LambdaExecutorOptions 
     std::string name = ref ? std::string(ref->name) : spec.key;
     if (spec.kind == FunctionSpec::Kind::kHttp) {
       functions_.push_back(std::make_unique<HttpFunction>(std::move(name), spec.target));
+    } else if (spec.kind == FunctionSpec::Kind::kLambdaEndpoint) {
+      functions_.push_back(make_lambda_endpoint_function(
+          spec.target, spec.function_name.empty() ? name : spec.function_name, ref ? ref->qualifier : ""));
     } else {
-      functions_.push_back(std::make_unique<CommandFunction>(
-          CommandOptions{std::move(name), spec.target, spec.environment, spec.working_directory}));
+      functions_.push_back(std::make_unique<CommandFunction>(CommandOptions{
+          std::move(name), spec.target, spec.environment, spec.working_directory, spec.max_concurrency}));
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 
 #include "common/log.h"
 #include "integrations/http_task_client.h"
@@ -304,6 +305,9 @@ Notifier::Outcome Notifier::deliver(const Delivery& d) {
     case Channel::Kind::kFile: {
       std::string line = sns_notification_json(n, d.subscription_arn, "default");
       line += '\n';
+      // The file's folder is created as needed, like the file itself.
+      std::error_code ignored;
+      std::filesystem::create_directories(std::filesystem::path(c.target).parent_path(), ignored);
       int fd = ::open(c.target.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
       if (fd < 0) {
         o.error = std::string("open: ") + std::strerror(errno);

@@ -191,9 +191,9 @@ TEST(Notifier, WebhookReceivesSnsNotification) {
 TEST(Notifier, CommandGetsJsonOnStdinAndFileGetsOneLinePerMessage) {
   std::string dir = temp_dir();
   std::string captured = dir + "/stdin.json";
-  std::string lines = dir + "/lines.jsonl";
+  std::string lines = dir + "/log/notifications/lines.jsonl";  // its folders are created
   std::filesystem::remove(captured);
-  std::filesystem::remove(lines);
+  std::filesystem::remove_all(dir + "/log");
   auto topics =
       topics_from(std::string(kTopic) + ":\n  - command: cat > " + captured + "\n  - file: " + lines + "\n");
   Attempts attempts;
@@ -281,7 +281,8 @@ TEST(Notifier, WebhookRecoversAfterServerErrorsAndClientErrorsAreFinal) {
 }
 
 TEST(Notifier, UnknownTopicIsNotFoundAndUnwritableFileCountsAsFailed) {
-  auto topics = topics_from(std::string(kTopic) + ":\n  - file: /nonexistent-dir-sg/x.jsonl\n");
+  // A path under a regular file can be neither created nor opened.
+  auto topics = topics_from(std::string(kTopic) + ":\n  - file: /etc/hostname/x.jsonl\n");
   Attempts attempts;
   NotifierOptions o = virtual_options(std::make_shared<VirtualNotifierClock>(0), attempts);
   o.policy.max_attempts = 2;

@@ -24,6 +24,62 @@
 
 namespace sg::server {
 
+bool ResponseStream::write(std::string_view data) {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    if (queue_.size() + data.size() > max_queued_) {
+      closed_ = true;  // a client that cannot keep up is dropped
+      queue_.clear();
+      wake = wake_;
+    } else {
+      if (queue_.empty()) wake = wake_;
+      queue_.append(data);
+    }
+  }
+  if (wake) wake();
+  return !closed();
+}
+
+void ResponseStream::close() {
+  std::function<void()> wake;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return;
+    closed_ = true;
+    wake = wake_;
+  }
+  if (wake) wake();
+}
+
+bool ResponseStream::closed() const {
+  std::lock_guard lock(mu_);
+  return closed_;
+}
+
+void ResponseStream::attach(std::function<void()> wake) {
+  {
+    std::lock_guard lock(mu_);
+    wake_ = wake;
+  }
+  wake();  // whatever was written before the response went out
+}
+
+bool ResponseStream::take(std::string* out) {
+  std::lock_guard lock(mu_);
+  out->clear();
+  out->swap(queue_);
+  return !out->empty() || !closed_;
+}
+
+void ResponseStream::detach() {
+  std::lock_guard lock(mu_);
+  closed_ = true;
+  queue_.clear();
+  wake_ = nullptr;
+}
+
 std::string HttpRequest::header(std::string_view lower_name) const {
   for (const auto& [name, value] : headers) {
     if (name == lower_name) return value;
@@ -101,7 +157,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void close();
 
  private:
-  enum class Phase { kReading, kAwaiting, kWriting, kLingering, kClosed };
+  enum class Phase { kReading, kAwaiting, kWriting, kLingering, kStreaming, kClosed };
 
   void read_request();
   void on_header(beast::error_code ec);
@@ -111,6 +167,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void dispatch();
   void reject(int status, std::string_view type, std::string_view message);
   void write(HttpResponse response, bool close_after);
+  void start_stream(HttpResponse response);
+  void flush_stream();
+  void watch_stream_client();
   void on_write(beast::error_code ec, bool close_after);
   void linger();
   void discard();
@@ -124,6 +183,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   Phase phase_ = Phase::kReading;
   bool owes_ = false;  // a Gate::owe() not yet paid
+  // Streaming (phase kStreaming): the response's stream, the bytes being written, and
+  // whether a write is in flight.
+  std::shared_ptr<ResponseStream> stream_body_;
+  std::string stream_out_;
+  bool stream_writing_ = false;
+  char stream_discard_[512];
   bool keep_alive_ = true;
   bool head_ = false;
   unsigned version_ = 11;
@@ -319,6 +384,10 @@ void Connection::reject(int status, std::string_view type, std::string_view mess
 }
 
 void Connection::write(HttpResponse response, bool close_after) {
+  if (response.stream && response.status >= 200 && response.status <= 599 && !head_) {
+    return start_stream(std::move(response));
+  }
+  if (response.stream) response.stream->close();  // HEAD or a bad status: nobody reads it
   if (response.status < 200 || response.status > 599) {
     response = error_response(500, "InternalFailure",
                               "The request handler answered with status " + std::to_string(response.status));
@@ -368,6 +437,63 @@ void Connection::on_write(beast::error_code ec, bool close_after) {
   read_request();
 }
 
+void Connection::start_stream(HttpResponse response) {
+  phase_ = Phase::kStreaming;
+  stream_body_ = std::move(response.stream);
+  // The body ends when the connection closes, so no length and no keep-alive.
+  std::string head = "HTTP/1.1 " + std::to_string(response.status) + " ";
+  beast::string_view reason = http::obsolete_reason(static_cast<http::status>(response.status));
+  head.append(reason.data(), reason.size());
+  head.append("\r\nContent-Type: ").append(response.content_type).append("\r\n");
+  for (const auto& [name, value] : response.headers) {
+    if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+        beast::iequals(name, "connection"))
+      continue;
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  head += "Connection: close\r\n\r\n";
+  stream_out_ = std::move(head);
+  settle();  // answered: stop() does not wait for a stream to end
+  stream_.expires_never();
+  stream_writing_ = true;
+  asio::async_write(stream_, asio::buffer(stream_out_),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (self->phase_ == Phase::kClosed) return;
+                      self->stream_writing_ = false;
+                      if (ec) return self->close();
+                      std::weak_ptr<Connection> weak = self;
+                      auto executor = self->executor();
+                      self->stream_body_->attach([weak, executor] {
+                        if (auto c = weak.lock()) asio::post(executor, [c] { c->flush_stream(); });
+                      });
+                      self->watch_stream_client();
+                    });
+}
+
+void Connection::flush_stream() {
+  if (phase_ != Phase::kStreaming || stream_writing_) return;
+  if (!stream_body_->take(&stream_out_)) return close();  // closed and fully sent
+  if (stream_out_.empty()) return;
+  stream_writing_ = true;
+  asio::async_write(stream_, asio::buffer(stream_out_),
+                    [self = shared_from_this()](beast::error_code ec, size_t) {
+                      if (self->phase_ == Phase::kClosed) return;
+                      self->stream_writing_ = false;
+                      if (ec) return self->close();
+                      self->flush_stream();
+                    });
+}
+
+// A streaming client sends nothing more; a read completes when it goes away.
+void Connection::watch_stream_client() {
+  stream_.async_read_some(asio::buffer(stream_discard_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (self->phase_ == Phase::kClosed) return;
+                            if (ec) return self->close();
+                            self->watch_stream_client();
+                          });
+}
+
 void Connection::linger() {
   phase_ = Phase::kLingering;
   beast::error_code ignored;
@@ -387,7 +513,7 @@ void Connection::discard() {
 }
 
 void Connection::drain() {
-  if (phase_ == Phase::kReading || phase_ == Phase::kLingering) close();
+  if (phase_ == Phase::kReading || phase_ == Phase::kLingering || phase_ == Phase::kStreaming) close();
 }
 
 void Connection::settle() {
@@ -405,6 +531,7 @@ void Connection::close() {
   stream_.close();
   parser_.reset();
   response_ = {};
+  if (stream_body_) stream_body_->detach();
   // Every caller holds a reference of its own, so this does not destroy *this.
   server_.forget(this);
 }

@@ -8,6 +8,10 @@
 // answer is written, so pipelined requests are answered in order and a client ties up at
 // most one request's memory per connection.
 //
+// A response may also be a stream (ResponseStream, for server-sent events): its
+// connection carries that one response until either side closes it; stop() closes
+// streams at once rather than waiting for them.
+//
 // Limits: request bodies over max_body_bytes get 413, malformed requests 400, both with a
 // JSON body ({"__type": ..., "message": ...}) and then a closed connection; a connection
 // idle for idle_timeout is closed. Graceful shutdown: stop() closes the listener at once,
@@ -19,7 +23,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -39,11 +45,54 @@ struct HttpRequest {
   std::string header(std::string_view lower_name) const;
 };
 
+// A response body written over time (server-sent events): a handler answers with
+// HttpResponse::stream set, the server sends the status line and headers at once (the body
+// ends when the connection closes: no length, "Connection: close"), then whatever is
+// written to the stream, in order, until either side closes it.
+//
+// write() never blocks: it appends to a queue of at most max_queued_bytes that the
+// connection's I/O thread empties. A client too slow to keep up is dropped: the write that
+// would overflow the queue fails and the connection closes. All members are thread-safe.
+class ResponseStream {
+ public:
+  static constexpr size_t kDefaultMaxQueuedBytes = size_t{1} << 20;
+
+  explicit ResponseStream(size_t max_queued_bytes = kDefaultMaxQueuedBytes) : max_queued_(max_queued_bytes) {}
+  ResponseStream(const ResponseStream&) = delete;
+  ResponseStream& operator=(const ResponseStream&) = delete;
+
+  // Queues data for the client. False, with nothing queued, once the stream is closed:
+  // by close(), because the client left, the server stopped or an earlier write overflowed
+  // the queue, or because this write overflows it.
+  bool write(std::string_view data);
+  // Ends the response after the data already queued (idempotent).
+  void close();
+  bool closed() const;
+
+  // For the server: the connection's wake-up (called, without the lock held, when data
+  // arrives in an empty queue or the stream closes), taking the queue, and the connection
+  // going away. Not for handlers.
+  void attach(std::function<void()> wake);
+  // Moves the queued data into *out; returns false when the stream is closed and nothing
+  // is left to send.
+  bool take(std::string* out);
+  void detach();
+
+ private:
+  const size_t max_queued_;
+  mutable std::mutex mu_;
+  std::string queue_;           // guarded by mu_
+  bool closed_ = false;         // guarded by mu_
+  std::function<void()> wake_;  // guarded by mu_
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
   std::string body;
+  // When set, the body is this stream instead of `body` (see ResponseStream).
+  std::shared_ptr<ResponseStream> stream;
 };
 
 // Call exactly once, from any thread, at any time (even after the server is destroyed);

@@ -114,6 +114,12 @@ class SqliteStore final : public ResourceStore {
   // The first write error since open (writes inside a batch report through commit()).
   const Status& health() const { return health_; }
 
+  // For tables of other modules sharing this database and its batches (the event bus's,
+  // store/sqlite_event_bus_store.h): the connection (same thread rule as the store) and
+  // the way to report a failed write, so health() and the batch's commit see it.
+  sqlite3* connection() { return db_; }
+  void report_write(int rc, const char* what) { note(rc, what); }
+
  private:
   void checkpoint_loop(std::string path);
   SqliteStore(sqlite3* db, int lock_fd);
