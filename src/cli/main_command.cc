@@ -7,6 +7,7 @@
 #include "cli/graph_command.h"
 #include "cli/jsonata_command.h"
 #include "cli/run_command.h"
+#include "cli/schedules_command.h"
 #include "cli/serve_command.h"
 #include "cli/status_command.h"
 #include "cli/validate_command.h"
@@ -24,6 +25,7 @@ constexpr const char* kUsage =
     "                     [--functions FILE] [--context-file F] [--trace] [--real-time]\n"
     "  stepguard serve [--listen 127.0.0.1:8083] [--data DIR] [--config FILE] [--time-scale F]\n"
     "  stepguard status [--endpoint URL] [--watch] [--no-color]\n"
+    "  stepguard schedules [--endpoint URL] [--count N] | --expression EXPR [--timezone TZ]\n"
     "  stepguard graph FILE [--format svg|dot] [--output F] [--left-to-right]\n"
     "  stepguard jsonata EXPR [--input FILE|-] [--bindings JSON] [--timeout-ms N]\n"
     "  stepguard version\n"
@@ -41,6 +43,7 @@ int main_command(int argc, char** argv) {
   if (cmd == "jsonata") return jsonata_command(args);
   if (cmd == "graph") return graph_command(args);
   if (cmd == "status") return status_command(args);
+  if (cmd == "schedules") return schedules_command(args);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "stepguard 0.1.0\n";
     return 0;
