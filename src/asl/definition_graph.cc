@@ -213,7 +213,10 @@ class GraphWriter {
     }
   }
 
-  std::string next_id() { return "n" + std::to_string(counter_++); }
+  std::string next_id() {
+    std::string id("n");
+    return id.append(std::to_string(counter_++));
+  }
   std::string& out() { return out_; }
 
  private:

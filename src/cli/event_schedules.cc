@@ -5,6 +5,7 @@
 
 #include "cli/guardian_config.h"
 #include "engine/seeded_entropy.h"
+#include "json/parse.h"
 #include "json/timestamp.h"
 
 namespace sg::cli {
@@ -49,13 +50,15 @@ FireDecision decide_fire(const events::Schedule& schedule, const std::string& sa
   if (nominal) {
     int64_t due = due_time(schedule, salt, *nominal);
     if (due <= now_ms) {
-      bool missed = startup && now_ms - due > kMissedGraceMs;
+      bool late = now_ms - due > kMissedGraceMs;
       d.store_last = true;
       d.last_ms = now_ms;
-      if (!missed || catch_up)
+      if (!late || (startup && catch_up))
         d.fire_ms = *nominal;
-      else
+      else if (startup)
         d.dropped = true;
+      // else: late while running: the schedule was disabled or changed meanwhile; it
+      // starts again from now (AWS does not replay fires of a disabled rule).
       nominal = nominal_after(schedule, now_ms);
     }
   }
@@ -117,8 +120,11 @@ Result<std::vector<ConfigSchedule>> parse_config_schedules(const YAML::Node& nod
         } else if (key == "target") {
           s.target = v.as<std::string>();
         } else if (key == "input") {
-          if (v.IsScalar() && v.Tag() == "!") {  // a quoted string: a JSON string input
-            s.input = json::Value::string(v.as<std::string>()).dump();
+          if (v.IsScalar() && v.Tag() == "!") {
+            // A quoted string is Scheduler's Input text: JSON as written, else a JSON string.
+            std::string text = v.as<std::string>();
+            auto parsed = json::parse_json(text);
+            s.input = parsed.ok() ? parsed->dump() : json::Value::string(text).dump();
           } else {
             auto j = yaml_to_json(v);
             if (!j.ok()) return fail(where + ".input", j.error().message);

@@ -13,6 +13,8 @@
 //     it fires once, even when several were missed, and `now` becomes the last fire;
 //   - at start-up, a due fire more than kMissedGraceMs late was missed while the server
 //     was down: it fires once when catch_up is set, else it is dropped (counted);
+//   - while running, a fire that late means the schedule was disabled (or its expression
+//     changed) meanwhile: nothing fires, it starts again from now;
 //   - next_ms: the next fire after the decision (nominal + offset), none when no fire is
 //     left (an `at` that ran, past EndDate).
 // All times are epoch ms on the schedule's clock (the runtime scales it by --time-scale).
@@ -25,7 +27,8 @@
 //     end: 2027-01-01T00:00:00Z            optional
 //     flexible_window_minutes: 15          optional, 1..1440 (0/absent: OFF)
 //     target: arn:aws:states:...:stateMachine:report   or an http(s) URL
-//     input: {report: daily}               a mapping/list (JSON) or a string; default {}
+//     input: {report: daily}               a mapping/list (as JSON), or a quoted string: JSON
+//                                          text (Scheduler's Input), else a JSON string; default {}
 //     enabled: true
 // Errors: "INVALID_CONFIG" naming the entry and the key.
 #pragma once

@@ -186,6 +186,9 @@ void EventsRuntime::call(const std::string& action, const Value& request,
   int status = 200;
   std::string body;
   if (r.ok()) {
+    if (action != "PutEvents" && action != "TestEventPattern" && !action.starts_with("Describe") &&
+        !action.starts_with("List"))
+      schedules_dirty_ = true;  // rules may have changed: look at the schedules again this batch
     body = r->response.dump();
     handle_published(r->published, r->deliveries);
     enqueue(std::move(r->deliveries));
@@ -454,6 +457,9 @@ constexpr std::string_view kConfigScheduleBus = "";  // bus name never valid: no
 
 std::string config_last_key(const std::string& name) { return "schedule/" + name; }
 std::string config_anchor_key(const std::string& name) { return "schedule-anchor/" + name; }
+// The scheduled time of the last fire that ran (the last fire times above also move when a
+// fire is dropped or on first sight), for listings.
+std::string fired_key(const std::string& bus, const std::string& name) { return "fired/" + bus + "/" + name; }
 
 Result<events::Schedule> rule_schedule(const events::RuleRecord& rule) {
   events::ScheduleOptions o;
@@ -498,6 +504,8 @@ void EventsRuntime::fire_rule(const events::RuleRecord& rule, int64_t fire_ms, i
   e.add("resources", Value::array({Value::string(rule_arn)}));
   e.add("detail", Value::empty_object());
   Value event = std::move(e).build();
+  ++schedule_fires_;
+  store_->set_last_fire(kConfigScheduleBus, fired_key(rule.bus, rule.name), fire_ms);
   events::DeliveryContext dc{rule.name, rule_arn, iso_seconds(fire_ms)};
   for (const Value& t : rule.targets)
     queue_.submit(
@@ -508,6 +516,8 @@ void EventsRuntime::fire_config_schedule(const ConfigSchedule& cs, int64_t fire_
   std::string arn = "arn:" + host_.partition + ":scheduler:" + host_.region + ":" + host_.account +
                     ":schedule/default/" + cs.name;
   std::string id = json::random_uuid(entropy_);
+  ++schedule_fires_;
+  store_->set_last_fire(kConfigScheduleBus, fired_key("schedule", cs.name), fire_ms);
   ObjectBuilder e;  // what the dead-letter line shows as the event
   e.add("version", Value::string("0"));
   e.add("id", Value::string(id));
@@ -599,7 +609,9 @@ std::string EventsRuntime::schedules_json(int count) {
     for (const Value& t : rule.targets)
       if (const Value* arn = t.find("Arn")) targets.push_back(*arn);
     o.add("targets", Value::array(std::move(targets)));
-    o.add("last_fire", last_value(last, rule.created_ms));
+    std::optional<int64_t> fired = store_->last_fire(kConfigScheduleBus, fired_key(rule.bus, rule.name));
+    if (fired && *fired < rule.created_ms) fired.reset();  // a rule of the same name, deleted
+    o.add("last_fire", last_value(fired, rule.created_ms));
     o.add("next_fires", fires(*schedule, rule.bus + "/" + rule.name, rule.created_ms, last));
     items.push_back(std::move(o).build());
   }
@@ -617,7 +629,8 @@ std::string EventsRuntime::schedules_json(int count) {
     o.add("timezone", Value::string(cs.options.time_zone.empty() ? "UTC" : cs.options.time_zone));
     o.add("targets", Value::array({Value::string(cs.target)}));
     o.add("flexible_window_minutes", Value::integer(cs.options.flexible_window_minutes));
-    o.add("last_fire", last_value(last, config_anchors_[i]));
+    o.add("last_fire", last_value(store_->last_fire(kConfigScheduleBus, fired_key("schedule", cs.name)),
+                                  config_anchors_[i]));
     o.add("next_fires", fires(*config_schedules_[i], "schedule/" + cs.name, config_anchors_[i], last));
     items.push_back(std::move(o).build());
   }
@@ -630,9 +643,40 @@ std::string EventsRuntime::schedules_json(int count) {
 void EventsRuntime::on_time(int64_t now_ms) {
   bool startup = !schedules_started_;
   schedules_started_ = true;
-  // Rules change through the API at any time; re-reading them each tick is cheap.
-  fire_schedules(now_ms, startup);
+  // The schedules are looked at when one is due or the rules changed (call()), not in
+  // every batch: reading the rules costs as much as the default bus has rules.
+  if (startup || schedules_dirty_ || (next_schedule_ms_ && now_ms >= *next_schedule_ms_)) {
+    schedules_dirty_ = false;
+    fire_schedules(now_ms, startup);
+  }
   pump(now_ms);
+}
+
+std::string EventsRuntime::prometheus_text() const {
+  const DeliveryCounters& c = queue_.counters();
+  std::string out =
+      "# HELP stepguard_event_deliveries_total Event bus target deliveries: delivered, failed attempts, "
+      "retries scheduled, given up to the dead-letter file.\n"
+      "# TYPE stepguard_event_deliveries_total counter\n";
+  auto line = [&](const char* metric, const char* outcome, uint64_t n) {
+    out.append(metric)
+        .append("{outcome=\"")
+        .append(outcome)
+        .append("\"} ")
+        .append(std::to_string(n))
+        .append("\n");
+  };
+  line("stepguard_event_deliveries_total", "delivered", c.delivered.load());
+  line("stepguard_event_deliveries_total", "failed", c.failed.load());
+  line("stepguard_event_deliveries_total", "retried", c.retried.load());
+  line("stepguard_event_deliveries_total", "dead_lettered", c.dead_lettered.load());
+  out.append(
+      "# HELP stepguard_schedule_fires_total Schedule fires (scheduled rules and config schedules); dropped: "
+      "missed while down with catch_up_missed off.\n"
+      "# TYPE stepguard_schedule_fires_total counter\n");
+  line("stepguard_schedule_fires_total", "fired", schedule_fires_.load());
+  line("stepguard_schedule_fires_total", "dropped", dropped_fires_.load());
+  return out;
 }
 
 std::optional<int64_t> EventsRuntime::next_wakeup(std::optional<int64_t> other) const {

@@ -12,8 +12,10 @@
 //     the input (on a thread of its own, the outcome comes back to the loop);
 //   - emits "Step Functions Execution Status Change" on the default bus for every status
 //     change of a Standard execution (engine::ExecutionObserver);
-//   - fires scheduled rules on the loop's clock (last fire times are durable; a fire missed
-//     while the server was down runs once at start-up unless catch_up_missed is false);
+//   - fires scheduled rules and the config's Scheduler-style schedules (event_schedules.h)
+//     on the loop's clock scaled by --time-scale (last fire times are durable, written in
+//     the batch that starts the fired executions; a fire missed while the server was down
+//     runs once at start-up unless catch_up_missed is false);
 //   - logs events nobody took (no rule matched, no task waited) to the unmatched log
 //     (a JSON lines file and a ring served at GET /events/api/unmatched).
 //
@@ -111,9 +113,15 @@ class EventsRuntime final : public engine::ExecutionObserver {
   // its next `count` fire times (real time: --time-scale applied), for GET
   // /events/api/schedules and `stepguard schedules`:
   //   {"time_scale":1,"schedules":[{"kind":"rule"|"schedule","name","arn","expression",
-  //     "timezone","target"[s],"last_fire":ISO|null,"next_fires":[ISO,...]}]}
+  //     "timezone","targets","last_fire":ISO|null,"next_fires":[ISO,...]}]}
+  //   (last_fire: the scheduled time of the last fire that ran)
   std::string schedules_json(int count);
   uint64_t dropped_fires() const { return dropped_fires_.load(); }
+  // Any thread: the delivery counters and schedule fires in Prometheus text format, for
+  // whoever renders /metrics to append:
+  //   stepguard_event_deliveries_total{outcome="delivered|failed|retried|dead_lettered"}
+  //   stepguard_schedule_fires_total{outcome="fired|dropped"}
+  std::string prometheus_text() const;
   const DeliveryCounters& counters() const { return queue_.counters(); }
   events::EventBusService& service() { return *service_; }
 
@@ -150,11 +158,13 @@ class EventsRuntime final : public engine::ExecutionObserver {
   bool status_flush_posted_ = false;
   int webhooks_in_flight_ = 0;
   bool schedules_started_ = false;
+  bool schedules_dirty_ = false;  // an action may have changed the rules
   std::optional<int64_t> next_schedule_ms_;
   std::vector<std::optional<events::Schedule>> config_schedules_;  // parallel to settings_.schedules
   std::vector<int64_t> config_anchors_;                            // their anchors (real ms)
   bool config_schedules_loaded_ = false;
   std::atomic<uint64_t> dropped_fires_{0};
+  std::atomic<uint64_t> schedule_fires_{0};
 
   // Shared with webhook threads: they report through the loop while it is open.
   struct Outbox {

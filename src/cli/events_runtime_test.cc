@@ -191,6 +191,10 @@ TEST_F(EventsRuntimeSchedules, RateRuleStartsAnExecutionEveryMinuteWithTheTarget
   EXPECT_EQ(runs[0].first, t0 + 60000);
   EXPECT_EQ(runs[1].first, t0 + 120000);
   EXPECT_EQ(runs[0].second, R"({"job":"sweep"})");
+  std::string metrics = s->events->prometheus_text();
+  EXPECT_NE(metrics.find("stepguard_event_deliveries_total{outcome=\"delivered\"} 2\n"), std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("stepguard_schedule_fires_total{outcome=\"fired\"} 2\n"), std::string::npos);
   // The durable last fire is the tick that fired (rule clock = wall clock at scale 1).
   EXPECT_EQ(s->last_fire("every-minute"), t0 + 120000);
 }
@@ -264,6 +268,8 @@ TEST_F(EventsRuntimeSchedules, AFireMissedWhileDownIsDroppedWhenCatchUpIsOff) {
   s->advance_to(at("2025-02-27T16:30:01Z"));
   EXPECT_EQ(s->executions().size(), 1u);
   EXPECT_EQ(s->events->dropped_fires(), 1u);
+  EXPECT_NE(s->events->prometheus_text().find("stepguard_schedule_fires_total{outcome=\"dropped\"} 1\n"),
+            std::string::npos);
   s->advance_to(at("2025-02-27T17:00:00Z"));
   EXPECT_EQ(s->executions().size(), 2u);
 }
@@ -276,6 +282,22 @@ TEST_F(EventsRuntimeSchedules, ADisabledRuleDoesNotFire) {
   s->events_call("DisableRule", R"({"Name":"every-minute"})");
   s->advance_to(t0 + 180000);
   EXPECT_TRUE(s->executions().empty());
+}
+
+TEST_F(EventsRuntimeSchedules, ARuleEnabledAgainDoesNotReplayTheFiresItMissed) {
+  int64_t t0 = at("2025-02-27T12:00:00Z");
+  auto s = start(t0);
+  s->create_machine();
+  put_scheduled_rule(*s, "every-minute", "rate(1 minute)", "");
+  s->advance_to(t0 + 60000);
+  ASSERT_EQ(s->executions().size(), 1u);
+  s->events_call("DisableRule", R"({"Name":"every-minute"})");
+  s->advance_to(t0 + 300000);
+  s->events_call("EnableRule", R"({"Name":"every-minute"})");
+  s->advance_to(t0 + 301000);
+  EXPECT_EQ(s->executions().size(), 1u);
+  s->advance_to(t0 + 360000);  // the rate's grid: creation + k minutes
+  EXPECT_EQ(s->executions().size(), 2u);
 }
 
 TEST_F(EventsRuntimeSchedules, TimeScaleSpeedsUpTheScheduleClock) {
@@ -347,6 +369,13 @@ TEST_F(EventsRuntimeSchedules, SchedulesJsonListsNextFireTimes) {
   EXPECT_EQ(first.find("name")->as_string(), "weekdays");
   EXPECT_EQ(first.find("next_fires")->dump(),
             R"(["2025-02-27T18:00:00Z","2025-02-28T18:00:00Z","2025-03-03T18:00:00Z"])");
+  EXPECT_TRUE(first.find("last_fire")->is_null());  // never fired yet
+  s->advance_to(at("2025-02-27T18:00:00Z"));
+  s->run([&] { out = s->events->schedules_json(1); });
+  Value again = parse(out);
+  const Value& after = again.find("schedules")->items()[0];
+  EXPECT_EQ(after.find("last_fire")->as_string(), "2025-02-27T18:00:00Z");
+  EXPECT_EQ(after.find("next_fires")->dump(), R"(["2025-02-28T18:00:00Z"])");
 }
 
 // event_schedules.h alone.
@@ -376,6 +405,17 @@ TEST(ConfigSchedules, RejectsWhatSchedulerRejects) {
   EXPECT_FALSE(bad("- {name: a, expression: 'rate(1 hour)', target: x, timezone: Mars/Base}").ok());
   EXPECT_FALSE(bad("- {name: a, expression: 'rate(1 hour)', target: x, flexible_window_minutes: 1441}").ok());
   EXPECT_FALSE(bad("- {name: a, expression: 'rate(1 hour)', target: x, colour: red}").ok());
+  auto inputs = bad(R"(
+- {name: a, expression: 'rate(1 hour)', target: x, input: '{"a": [1, 2]}'}
+- {name: b, expression: 'rate(1 hour)', target: x, input: 'hello'}
+- {name: c, expression: 'rate(1 hour)', target: x, input: {n: 3, ok: true}}
+- {name: d, expression: 'rate(1 hour)', target: x}
+)");
+  ASSERT_TRUE(inputs.ok()) << inputs.error().message;
+  EXPECT_EQ(inputs->at(0).input, R"({"a":[1,2]})");
+  EXPECT_EQ(inputs->at(1).input, R"("hello")");
+  EXPECT_EQ(inputs->at(2).input, R"({"n":3,"ok":true})");
+  EXPECT_EQ(inputs->at(3).input, "{}");
   auto ok = bad("- {name: a, expression: 'rate(1 hours)', target: x, start: '2026-01-01T00:00:00Z'}");
   ASSERT_TRUE(ok.ok()) << ok.error().message;  // Scheduler accepts either plural form
   EXPECT_TRUE(ok->at(0).options.start.has_value());

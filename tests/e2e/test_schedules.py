@@ -78,6 +78,28 @@ class SchedulesTest(unittest.TestCase):
         time.sleep(1.5)
         self.assertEqual(len(executions(sfn, "tick")), n)
 
+    def test_missed_fires_run_once_after_a_restart(self):
+        # rate(1 minute) at 1/30: a fire every 2 s; the server is down for about 5 s.
+        self.server = Server(extra_args=["--time-scale", str(1 / 30)]).start()
+        sfn = sfn_client(self.server)
+        sfn.create_state_machine(name="tick", definition=PASS, roleArn=ROLE)
+        ev = events_client(self.server)
+        ev.put_rule(Name="every-minute", ScheduleExpression="rate(1 minute)")
+        ev.put_targets(Rule="every-minute", Targets=[{"Id": "t", "Arn": f"{ARN}:stateMachine:tick"}])
+        time.sleep(2.5)
+        self.assertEqual(len(executions(sfn, "tick")), 1)
+        self.server.stop()
+        time.sleep(5)  # two or three fires fall while the server is down
+        restarted = time.time()
+        self.server.start()
+        sfn = sfn_client(self.server)
+        time.sleep(1.0)
+        after = [r["startDate"].timestamp() for r in executions(sfn, "tick")][1:]
+        self.assertTrue(after, "no catch-up fire at start-up")
+        self.assertLess(after[0] - restarted, 0.9)  # the catch-up, at start-up
+        for a, b in zip(after, after[1:]):
+            self.assertGreater(b - a, 0.15, "more than one catch-up fire")  # then the 2 s grid
+
     def test_config_schedule_fires_at_once_then_every_period(self):
         self.tmp = tempfile.TemporaryDirectory(prefix="sg-sched-")
         config = os.path.join(self.tmp.name, "stepguard.yaml")
