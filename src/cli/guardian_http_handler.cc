@@ -87,6 +87,7 @@ void GuardianHttpHandler::handle(server::HttpRequest&& request, server::Responde
       server::HttpResponse r;
       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
       r.body = guardian_.prometheus_text();
+      if (extra_metrics_) r.body += extra_metrics_();
       return respond(std::move(r));
     }
     if (path == "/guardian/api/state-machines" && get)

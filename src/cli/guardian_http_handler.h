@@ -14,6 +14,7 @@
 // Thread-safe: handle() may be called from any I/O thread.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -34,10 +35,14 @@ class GuardianHttpHandler {
   // True when the request is one of the paths above.
   static bool handles(const server::HttpRequest& request);
   void handle(server::HttpRequest&& request, server::Responder respond);
+  // More Prometheus lines appended to /metrics (the event bus's delivery counters); called
+  // on the loop thread. Set before the server takes requests.
+  void set_extra_metrics(std::function<std::string()> extra) { extra_metrics_ = std::move(extra); }
 
  private:
   engine::ServiceLoop& loop_;
   GuardianService& guardian_;
+  std::function<std::string()> extra_metrics_;
 };
 
 }  // namespace sg::cli

@@ -337,6 +337,7 @@ int serve_command(const std::vector<std::string>& args) {
   api::ExecutionActions execution_actions(registry, engine);
   loop.post([&] { events->set_execution_actions(&execution_actions); });
   EventsHttpHandler events_http(loop, *events);
+  guardian->http().set_extra_metrics([&] { return events->prometheus_text(); });
   SfnHttpHandler handler(SfnServices{&loop, &registry, &registry_actions, &execution_actions, router, ctx,
                                      &guardian->http(), &events_http});
   // The web dashboard (cli/dashboard_handler.h): pages, diagrams and the guardian's live feed.

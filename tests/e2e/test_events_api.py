@@ -93,6 +93,13 @@ class EventsApiTest(unittest.TestCase):
         out = json.loads(d["output"])
         self.assertEqual(out["detail"], {"order_id": "o-1", "amount": 5})
         self.assertEqual(out["detail-type"], "Payment Received")
+        # The two start deliveries show in the server's Prometheus metrics.
+        with urllib.request.urlopen(self.server.url + "/metrics") as u:
+            metrics = u.read().decode()
+        delivered = [line for line in metrics.splitlines()
+                     if line.startswith('stepguard_event_deliveries_total{outcome="delivered"}')]
+        self.assertEqual(len(delivered), 1, metrics[-2000:])
+        self.assertGreaterEqual(float(delivered[0].split()[-1]), 2)
 
     def test_status_change_events_reach_rules(self):
         echo = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
