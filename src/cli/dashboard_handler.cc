@@ -98,7 +98,7 @@ bool DashboardHandler::handle(server::HttpRequest& request, server::Responder& r
   std::string_view path = path_of(request.target);
   bool get = request.method == "GET" || request.method == "HEAD";
   if (get && (path == "/" || path == "/index.html" || path.starts_with("/state-machines/") ||
-              path.starts_with("/executions/"))) {
+              path.starts_with("/executions/") || path == "/events/unmatched")) {
     const DashboardAsset* html = find_dashboard_asset("index.html");
     respond(html ? asset(*html, true) : message(500, "The dashboard was built without its assets"));
     return true;

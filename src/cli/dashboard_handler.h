@@ -3,6 +3,7 @@
 // does not claim go on to the Step Functions and guardian handlers.
 //
 //   GET /  /state-machines/NAME  /executions/ARN   the app's HTML (deep links load directly)
+//   GET /events/unmatched                           the app's HTML too (the unmatched-events page)
 //   GET /ui/assets/FILE                             an embedded file (cli/dashboard_assets.h)
 //   GET /guardian/api/events                        server-sent events: "status" (a tile) and
 //                                                   "alarm" (an alarm), see server/sse.h

@@ -122,7 +122,10 @@ void GuardianHttpHandler::handle(server::HttpRequest&& request, server::Responde
     }
     auto r = guardian_.alarm_action(action, body, loop_.now());
     if (!r.ok()) return respond(error_response(400, r.error().code, r.error().message));
-    respond(json_response(200, *r));
+    // Answer once the batch (with the stored alarm changes) is committed.
+    loop_.after_commit([respond = std::move(respond), reply = json_response(200, *r)](bool committed) {
+      respond(committed ? reply : error_response(500, "InternalFailure", "the store failed to commit"));
+    });
   });
 }
 

@@ -55,6 +55,12 @@ Result<std::unique_ptr<GuardianServer>> GuardianServer::create(const GuardianSer
   g->service_ = std::make_unique<GuardianService>(
       std::move(config), std::move(source), g->notifier_.get(),
       [loop](std::function<void()> fn) { loop->after_commit([fn = std::move(fn)](bool) { fn(); }); });
+  if (deps.store) {
+    auto alarm_store = store::SqliteAlarmStore::open(*deps.store);
+    if (!alarm_store.ok()) return alarm_store.error();
+    g->alarm_store_ = std::move(alarm_store).value();
+    g->service_->set_alarm_store(g->alarm_store_.get());
+  }
   g->http_ = std::make_unique<GuardianHttpHandler>(*deps.loop, *g->service_);
   deps.engine->set_observer(g->service_.get());
   return g;

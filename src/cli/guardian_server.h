@@ -3,6 +3,9 @@
 // and `alarm_templates:`, registers it as the engine's observer, reads machines from the registry, and serves
 // the guardian's HTTP endpoints (guardian_http_handler.h).
 //
+// API-managed alarms are kept in the store's guardian_alarms table (store/sqlite_alarm_store.h)
+// and reloaded by start() after the config's alarms.
+//
 // Lifecycle (serve_command.cc): create() after the loop is built and before recovery;
 // start() inside the recovery transaction, before DurableEngine::recover(); on_time() and
 // next_wakeup() from the loop's hooks. Loop thread only, except http() (thread-safe).
@@ -19,6 +22,7 @@
 #include "engine/durable_engine.h"
 #include "engine/service_loop.h"
 #include "integrations/notification_channels_notifier.h"
+#include "store/sqlite_alarm_store.h"
 #include "store/sqlite_store.h"
 
 namespace sg::cli {
@@ -53,6 +57,7 @@ class GuardianServer {
   GuardianServer() = default;
   GuardianServerDeps deps_;
   std::shared_ptr<integrations::Notifier> notifier_;
+  std::unique_ptr<store::SqliteAlarmStore> alarm_store_;  // outlives service_ (declared first)
   std::unique_ptr<GuardianService> service_;
   std::unique_ptr<GuardianHttpHandler> http_;
 };

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/log.h"
 #include "guardian/metrics_query.h"
 #include "integrations/notification_channels_notifier.h"
 #include "json/timestamp.h"
+#include "store/sqlite_alarm_store.h"
 #include "store/sqlite_store.h"
 
 namespace sg::cli {
@@ -54,6 +56,14 @@ Value iso_or_null(std::optional<int64_t> ms) {
 Value iso_from_seconds(const Value* v) {
   if (!v || !v->is_number()) return Value();
   return Value::string(json::format_iso8601_ms(static_cast<int64_t>(std::llround(v->as_double() * 1000))));
+}
+
+std::vector<std::string> names_of(const Value& request) {
+  std::vector<std::string> out;
+  if (const Value* names = request.find("AlarmNames"); names && names->is_array())
+    for (const Value& n : names->items())
+      if (n.is_string()) out.emplace_back(n.as_string());
+  return out;
 }
 
 bool contains_ci(std::string_view hay, std::string_view needle) {
@@ -106,6 +116,7 @@ Status GuardianService::start(int64_t now_ms) {
       return Status::Fail("INVALID_CONFIG",
                           "composite_alarms: " + str(req, "AlarmName") + ": " + r.error().message);
   }
+  if (Status st = restore_api_alarms(now_ms); !st.ok()) return st;
   for (const guardian::AlarmTemplate& t : config_.templates) {
     Status st = guardian::validate_template(t);
     if (!st.ok())
@@ -114,6 +125,70 @@ Status GuardianService::start(int64_t now_ms) {
   reconcile_templates(now_ms);
   schedule_next(now_ms);
   return Status::Ok();
+}
+
+Status GuardianService::restore_api_alarms(int64_t now_ms) {
+  if (!alarm_store_) return Status::Ok();
+  auto stored = alarm_store_->alarms();
+  if (!stored.ok()) return stored.error();
+  std::set<std::string> config_names;
+  for (const Value& req : config_.alarms) config_names.insert(str(req, "AlarmName"));
+  for (const Value& req : config_.composite_alarms) config_names.insert(str(req, "AlarmName"));
+  std::vector<store::StoredAlarm> pending;
+  for (store::StoredAlarm& a : *stored) {
+    if (config_names.count(a.name)) {
+      log::warn("guardian: stored API alarm skipped, the config defines it", {{"alarm", a.name}});
+      continue;
+    }
+    pending.push_back(std::move(a));
+  }
+  // Creation order puts composites after their children; retry until nothing more loads,
+  // in case an update changed what a composite refers to.
+  std::map<std::string, std::string> errors;
+  bool progress = true;
+  int64_t restored = 0;
+  while (!pending.empty() && progress) {
+    progress = false;
+    std::vector<store::StoredAlarm> next;
+    for (store::StoredAlarm& a : pending) {
+      auto r = a.kind == "CompositeAlarm" ? alarms_.put_composite_alarm(a.request, now_ms)
+                                          : alarms_.put_metric_alarm(a.request, now_ms);
+      if (!r.ok()) {
+        errors[a.name] = r.error().message;
+        next.push_back(std::move(a));
+        continue;
+      }
+      progress = true;
+      ++restored;
+      errors.erase(a.name);
+      Value names = Value::array({Value::string(a.name)});
+      (void)alarms_.set_actions_enabled(Value::object({{Value::string("AlarmNames"), names}}),
+                                        a.actions_enabled);
+    }
+    pending = std::move(next);
+  }
+  for (const auto& [name, error] : errors)
+    log::warn("guardian: stored API alarm not restored", {{"alarm", name}, {"error", error}});
+  if (restored > 0) log::info("guardian: API alarms restored", {{"alarms", restored}});
+  return Status::Ok();
+}
+
+void GuardianService::persist_alarm_action(std::string_view action, const Value& request) {
+  if (!alarm_store_) return;
+  if (action == "PutMetricAlarm" || action == "PutCompositeAlarm") {
+    store::StoredAlarm a;
+    a.name = str(request, "AlarmName");
+    a.kind = action == "PutMetricAlarm" ? "MetricAlarm" : "CompositeAlarm";
+    a.request = request;
+    const Value* enabled = request.find("ActionsEnabled");
+    a.actions_enabled = !(enabled && enabled->is_bool() && !enabled->as_bool());
+    alarm_store_->put(a);
+  } else if (action == "DeleteAlarms") {
+    for (const std::string& name : names_of(request)) alarm_store_->remove(name);
+  } else if (action == "EnableAlarmActions" || action == "DisableAlarmActions") {
+    for (const std::string& name : names_of(request))
+      alarm_store_->set_actions_enabled(name, action == "EnableAlarmActions");
+  }
 }
 
 void GuardianService::restore_latest(store::SqliteStore& store) {
@@ -455,14 +530,19 @@ Result<Value> GuardianService::alarm_action(std::string_view action, const Value
     deliver(r->events, g);
     return r->response;
   };
-  if (action == "PutMetricAlarm") return with_events(alarms_.put_metric_alarm(request, g));
-  if (action == "PutCompositeAlarm") return with_events(alarms_.put_composite_alarm(request, g));
+  // Changes of the alarm set are stored (when an alarm store is set) once they succeed.
+  auto stored = [&](Result<Value> r) -> Result<Value> {
+    if (r.ok()) persist_alarm_action(action, request);
+    return r;
+  };
+  if (action == "PutMetricAlarm") return stored(with_events(alarms_.put_metric_alarm(request, g)));
+  if (action == "PutCompositeAlarm") return stored(with_events(alarms_.put_composite_alarm(request, g)));
   if (action == "SetAlarmState") return with_events(alarms_.set_alarm_state(request, g));
   if (action == "DescribeAlarms") return alarms_.describe_alarms(request);
-  if (action == "DeleteAlarms") return alarms_.delete_alarms(request);
+  if (action == "DeleteAlarms") return stored(alarms_.delete_alarms(request));
   if (action == "DescribeAlarmHistory") return alarms_.describe_alarm_history(request);
-  if (action == "EnableAlarmActions") return alarms_.set_actions_enabled(request, true);
-  if (action == "DisableAlarmActions") return alarms_.set_actions_enabled(request, false);
+  if (action == "EnableAlarmActions") return stored(alarms_.set_actions_enabled(request, true));
+  if (action == "DisableAlarmActions") return stored(alarms_.set_actions_enabled(request, false));
   return Error{"InvalidAction", "Unknown action: " + std::string(action)};
 }
 

@@ -11,6 +11,12 @@
 //   from the executions table (the latest execution per state machine by start date), so
 //   it always agrees with the committed rows. Metrics and alarm states live in memory and
 //   restart empty (a fresh CloudWatch namespace; alarms start INSUFFICIENT_DATA again).
+// - API-managed alarms are durable when an alarm store is set (set_alarm_store()): every
+//   successful PutMetricAlarm / PutCompositeAlarm stores its request, DeleteAlarms removes
+//   the rows, Enable/DisableAlarmActions updates their flag (writes join the current batch).
+//   start() reloads them after the config's alarms; a stored alarm named like a config
+//   alarm is skipped (the config wins at start-up), one that no longer loads is logged and
+//   skipped.
 // - Guardian time: with time scale S the guardian's clock runs 1/S times as fast as the
 //   wall clock from start() on (g = origin + (t - origin) / S), so `--time-scale 0.01`
 //   evaluates alarms every 0.6 s of real time over 1-minute metric windows. Metric
@@ -48,7 +54,8 @@ class Notifier;
 }
 namespace sg::store {
 class SqliteStore;
-}
+class SqliteAlarmStore;
+}  // namespace sg::store
 
 namespace sg::cli {
 
@@ -95,8 +102,11 @@ class GuardianService final : public engine::ExecutionObserver {
                   AfterCommit after_commit = nullptr);
   ~GuardianService() override;
 
-  // Loads the config's alarms, composite alarms and templates (errors name the alarm) and
-  // starts guardian time at now_ms.
+  // Where API-managed alarms are kept (may stay null: they are then memory only). Set
+  // before start(); must outlive the service.
+  void set_alarm_store(store::SqliteAlarmStore* alarm_store) { alarm_store_ = alarm_store; }
+  // Loads the config's alarms, composite alarms, the stored API alarms and templates
+  // (errors name the alarm) and starts guardian time at now_ms.
   Status start(int64_t now_ms);
   // Seeds the board from the store: the latest execution of every listed machine.
   void restore_latest(store::SqliteStore& store);
@@ -157,6 +167,9 @@ class GuardianService final : public engine::ExecutionObserver {
   void schedule_next(int64_t g_ms);
   void sample_status(const std::string& machine_arn, int64_t g_ms);
   void add_remote_machines_to_source();  // constructor: machines_ also lists remote_
+  Status restore_api_alarms(int64_t now_ms);
+  void persist_alarm_action(std::string_view action, const json::Value& request);
+  store::SqliteAlarmStore* alarm_store_ = nullptr;
 
   struct RemoteWatch {
     guardian::WatchStatus status;

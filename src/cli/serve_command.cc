@@ -126,6 +126,24 @@ void reload_router(const std::string& config_file, RouterSources& sources, const
                                        {"mock_config", mocks}});
 }
 
+// Prometheus lines for the notification channels (sns:publish and alarm actions).
+std::string notification_metrics(const integrations::NotifierStats& stats) {
+  std::string out =
+      "# HELP stepguard_notifications_total Notification deliveries by channel kind and outcome "
+      "(retried counts retry attempts).\n# TYPE stepguard_notifications_total counter\n";
+  const std::pair<const char*, const integrations::ChannelStats*> kinds[] = {
+      {"webhook", &stats.webhook}, {"command", &stats.command}, {"file", &stats.file}};
+  for (const auto& [kind, c] : kinds) {
+    for (const auto& [outcome, n] : {std::pair<const char*, uint64_t>{"delivered", c->delivered},
+                                     std::pair<const char*, uint64_t>{"failed", c->failed},
+                                     std::pair<const char*, uint64_t>{"retried", c->retried}}) {
+      out.append("stepguard_notifications_total{channel=\"").append(kind).append("\",outcome=\"");
+      out.append(outcome).append("\"} ").append(std::to_string(n)).append("\n");
+    }
+  }
+  return out;
+}
+
 bool split_listen(const std::string& listen, std::string* host, uint16_t* port) {
   size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return false;
@@ -337,7 +355,8 @@ int serve_command(const std::vector<std::string>& args) {
   api::ExecutionActions execution_actions(registry, engine);
   loop.post([&] { events->set_execution_actions(&execution_actions); });
   EventsHttpHandler events_http(loop, *events);
-  guardian->http().set_extra_metrics([&] { return events->prometheus_text(); });
+  guardian->http().set_extra_metrics(
+      [&] { return events->prometheus_text() + notification_metrics(router_host.notifier->stats()); });
   SfnHttpHandler handler(SfnServices{&loop, &registry, &registry_actions, &execution_actions, router, ctx,
                                      &guardian->http(), &events_http});
   // The web dashboard (cli/dashboard_handler.h): pages, diagrams and the guardian's live feed.

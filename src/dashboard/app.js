@@ -3,9 +3,10 @@
 //   /state-machines/NAME   diagram, executions (status filter, name search, pages), start/stop/redrive
 //   /executions/ARN        diagram coloured by state status, error banner, per-state input/output,
 //                          event history
+//   /events/unmatched      the event bus's unmatched log (events no rule or waiting task took)
 // Data: the guardian API (/guardian/api/...), the Step Functions API of the same server
 // (POST / with X-Amz-Target), diagrams from /ui/api/graph, live changes from the
-// server-sent events of /guardian/api/events.
+// server-sent events of /guardian/api/events, the unmatched log from /events/api/unmatched.
 "use strict";
 
 const PAGE_SIZE = 120;         // tiles per page: the grid stays light with 5,000 machines
@@ -129,6 +130,8 @@ function route() {
     leaveView = machineView(decodeURIComponent(path.slice("/state-machines/".length)), params.get("arn"));
   } else if (path.startsWith("/executions/")) {
     leaveView = executionView(decodeURIComponent(path.slice("/executions/".length)));
+  } else if (path === "/events/unmatched") {
+    leaveView = unmatchedView();
   } else {
     leaveView = gridView(params);
   }
@@ -176,9 +179,10 @@ function gridView(params) {
   const grid = h("div", { class: "grid", id: "grid" }, h("p", { class: "muted" }, "Loading…"));
   const pager = h("div", { class: "pager" });
   const alarms = h("div", { class: "panel", id: "alarms" }, h("h2", {}, "Alarms"), h("p", { class: "muted" }, "Loading…"));
+  const unmatched = unmatchedPanel(UNMATCHED_PANEL_ROWS);
   $app.replaceChildren(h("div", { class: "layout" },
     h("section", {}, h("h1", {}, "State machines"), h("div", { class: "toolbar" }, nameIn, tagIn, statusSel), counts, grid, pager),
-    h("aside", {}, alarms)));
+    h("aside", {}, alarms, unmatched.el)));
 
   function query(extra) {
     const q = new URLSearchParams();
@@ -259,7 +263,80 @@ function gridView(params) {
   });
   load();
   loadAlarms();
-  return () => { alive = false; off(); };
+  return () => { alive = false; off(); unmatched.stop(); };
+}
+
+// ---- unmatched events: the event bus's log of events that no rule matched and no task waited for
+
+const UNMATCHED_REFRESH_MS = 3000;
+const UNMATCHED_PANEL_ROWS = 8;
+
+// The correlation key under the default KeyPath of events:waitForEvent ($.detail.correlation_id).
+function correlationKey(event) {
+  let detail = event && event.detail;
+  if (typeof detail === "string") { try { detail = JSON.parse(detail); } catch { detail = null; } }
+  const key = detail && typeof detail === "object" ? detail.correlation_id : undefined;
+  return key === undefined || key === null ? "" : typeof key === "string" ? key : JSON.stringify(key);
+}
+
+function unmatchedRow(item, open) {
+  const ev = item.event || {};
+  const key = correlationKey(ev);
+  const json = h("pre", { class: "json", hidden: !open }, JSON.stringify(ev, null, 2));
+  const row = h("div", { class: "unmatched" + (open ? " open" : ""), "data-id": ev.id || "", "data-detail-type": ev["detail-type"] || "",
+                         title: "Click to show the event" },
+    h("div", { class: "um-head" },
+      h("span", { class: "um-time" }, fmtDate(item.received || ev.time)),
+      h("span", { class: "um-bus" }, item.bus || ""),
+      h("span", { class: "um-source" }, ev.source || ""),
+      h("span", { class: "um-type" }, ev["detail-type"] || ""),
+      key ? h("span", { class: "um-key", title: "detail.correlation_id" }, "key ", h("b", {}, key)) : null),
+    json);
+  row.addEventListener("click", (e) => {
+    if (e.target.closest("pre")) return;  // let the JSON be selected
+    json.hidden = !json.hidden;
+    row.classList.toggle("open", !json.hidden);
+  });
+  return row;
+}
+
+// A self-refreshing list; limit: rows shown (0: all). Returns { el, stop }.
+function unmatchedPanel(limit) {
+  let alive = true, timer = null;
+  const opened = new Set();  // event ids whose JSON is shown, kept across refreshes
+  const el = h("div", { class: "panel", id: "unmatched" }, h("h2", {}, "Unmatched events"), h("p", { class: "muted" }, "Loading…"));
+  async function load() {
+    clearTimeout(timer);
+    let data = null, error = null;
+    try { data = await getJson("/events/api/unmatched"); } catch (e) { error = e; }
+    if (!alive) return;
+    for (const row of el.querySelectorAll(".unmatched.open")) opened.add(row.dataset.id);
+    for (const row of el.querySelectorAll(".unmatched:not(.open)")) opened.delete(row.dataset.id);
+    const list = data ? data.events || [] : [];
+    const shown = limit ? list.slice(0, limit) : list;
+    const title = h("h2", {}, "Unmatched events ", h("span", { class: "muted", id: "unmatched-count" }, `(${list.length})`));
+    el.replaceChildren(title,
+      ...(error ? [errorBox(error)] : shown.length
+        ? shown.map((item) => unmatchedRow(item, opened.has((item.event || {}).id)))
+        : [h("p", { class: "muted" }, "No unmatched events: every event was taken by a rule or a waiting task.")]),
+      ...(limit && list.length > limit ? [h("p", {}, link("/events/unmatched", `All ${list.length} unmatched events ›`))] : []));
+    clearTimeout(timer);
+    if (alive) timer = setTimeout(load, UNMATCHED_REFRESH_MS);
+  }
+  const onShow = () => { if (document.visibilityState === "visible") load(); };
+  document.addEventListener("visibilitychange", onShow);
+  load();
+  return { el, stop: () => { alive = false; clearTimeout(timer); document.removeEventListener("visibilitychange", onShow); } };
+}
+
+function unmatchedView() {
+  const panel = unmatchedPanel(0);
+  $app.replaceChildren(h("p", { class: "muted" }, link("/", "State machines"), " / Unmatched events"),
+    h("h1", {}, "Unmatched events"),
+    h("p", { class: "muted" }, "Events published to a bus that no rule matched and no waiting task took, newest first ",
+      "(refreshed every few seconds). Click an event to see it."),
+    panel.el);
+  return panel.stop;
 }
 
 // ---- diagrams

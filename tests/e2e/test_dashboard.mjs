@@ -53,6 +53,48 @@ try {
   await shot("01-grid.png");
   if (process.env.SG_DOCS_SCREENSHOT) await page.screenshot({ path: process.env.SG_DOCS_SCREENSHOT });
 
+  // 1b. Unmatched events: the panel next to the alarms lists the event nobody took, newest
+  // first, with its bus, source, detail-type and correlation key; a click shows the event.
+  const unmatched = page.locator(`#unmatched .unmatched[data-id="${scenario.unmatchedEventId}"]`);
+  await unmatched.waitFor({ timeout: 10000 });
+  check((await page.locator("#unmatched .unmatched").first().getAttribute("data-id")) === scenario.unmatchedEventId, "unmatched panel: newest event first");
+  check((await unmatched.locator(".um-type").textContent()) === "OrderLost", "unmatched panel shows the detail-type");
+  check((await unmatched.locator(".um-source").textContent()) === "shop.orders", "unmatched panel shows the source");
+  check((await unmatched.locator(".um-bus").textContent()) === "default", "unmatched panel shows the bus");
+  check((await unmatched.locator(".um-key").textContent()).includes("order-404"), "unmatched panel shows the correlation key");
+  check((await unmatched.locator(".um-time").textContent()).length > 0, "unmatched panel shows the time");
+  check(!(await page.locator("#unmatched").textContent()).includes("null"), "no stray text in the panel");
+  check(!(await unmatched.locator("pre").isVisible()), "event JSON hidden until clicked");
+  await unmatched.locator(".um-type").click();
+  await unmatched.locator("pre").waitFor({ state: "visible" });
+  check((await unmatched.locator("pre").textContent()).includes('"total": 12'), "clicking shows the event JSON");
+  await shot("01b-unmatched-panel.png");
+  // Refreshed while shown: a second event appears without a reload; the opened one stays open.
+  const put = await fetch(url + "/", {
+    method: "POST",
+    headers: { "X-Amz-Target": "AWSEvents.PutEvents", "Content-Type": "application/x-amz-json-1.1" },
+    body: JSON.stringify({ Entries: [{ Source: "shop.orders", DetailType: "OrderLostAgain", Detail: "{}" }] }),
+  }).then((r) => r.json());
+  const secondId = put.Entries[0].EventId;
+  await page.locator(`#unmatched .unmatched[data-id="${secondId}"]`).waitFor({ timeout: 10000 });
+  check((await page.locator("#unmatched .unmatched").first().getAttribute("data-id")) === secondId, "unmatched panel refreshes by itself");
+  check(await unmatched.locator("pre").isVisible(), "an opened event stays open across refreshes");
+  // The page of its own (header link, and deep link).
+  await page.click("#nav-unmatched");
+  await page.waitForURL(/\/events\/unmatched$/);
+  await page.locator(`#unmatched .unmatched[data-id="${scenario.unmatchedEventId}"]`).waitFor({ timeout: 10000 });
+  check(true, "unmatched events page from the header link");
+  await page.goto(url + "/events/unmatched");
+  const onPage = page.locator(`#unmatched .unmatched[data-id="${scenario.unmatchedEventId}"]`);
+  await onPage.waitFor({ timeout: 10000 });
+  await onPage.click();
+  await onPage.locator("pre").waitFor({ state: "visible" });
+  check((await onPage.locator(".um-key").textContent()).includes("order-404"), "unmatched events page by deep link");
+  await shot("01c-unmatched-page.png");
+  await page.goto(url + "/");
+  await tile("orders").waitFor({ timeout: 10000 });
+  await page.locator("#live.on").waitFor({ timeout: 5000 });
+
   // 2. Live update: an execution that fails turns the tile red without a reload.
   const before = Date.now();
   await page.evaluate(() => { window.__noReload = true; });

@@ -7,7 +7,8 @@ alarm through the guardian API, then runs test_dashboard.mjs, which checks in th
 tiles and their colours, counts, filters, the alarm on a tile and in the alarms panel, the
 live update when an execution fails (server-sent events, no reload), the graph inspector's
 colours on an execution page, per-state input/output, the error banner, the state machine
-page, and deep links. Screenshots go to $STEPGUARD_ARTIFACTS (default
+page, deep links, and the unmatched-events panel and page (an event published with boto3
+that no rule or task takes). Screenshots go to $STEPGUARD_ARTIFACTS (default
 build/test-artifacts/dashboard/); with SG_UPDATE_DOCS=1 the grid screenshot also goes to
 docs/dashboard.png.
 """
@@ -22,6 +23,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+
+import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server_harness import ROLE, Server, sfn_client  # noqa: E402
@@ -109,6 +112,22 @@ class DashboardBrowserTest(unittest.TestCase):
             guardian_post(server, "SetAlarmState", {"AlarmName": "nightly-report-failed", "StateValue": "ALARM",
                                                     "StateReason": "Threshold Crossed: 1 datapoint [1.0] >= 1.0"})
 
+            # An event nobody waits for (no rule, no waiting task) goes to the unmatched log.
+            events = boto3.client("events", endpoint_url=server.url, region_name="us-east-1",
+                                  aws_access_key_id="x", aws_secret_access_key="x")
+            put = events.put_events(Entries=[{"Source": "shop.orders", "DetailType": "OrderLost",
+                                              "Detail": json.dumps({"correlation_id": "order-404", "total": 12})}])
+            self.assertEqual(put["FailedEntryCount"], 0, put)
+            unmatched_id = put["Entries"][0]["EventId"]
+            deadline = time.time() + DEADLINE
+            while True:
+                with urllib.request.urlopen(server.url + "/events/api/unmatched", timeout=10) as r:
+                    logged = json.loads(r.read())["events"]
+                if any(e["event"].get("id") == unmatched_id for e in logged) or time.time() > deadline:
+                    break
+                time.sleep(0.05)
+            self.assertIn(unmatched_id, [e["event"].get("id") for e in logged])
+
             # The diagram endpoint, by ARN and by definition.
             with urllib.request.urlopen(server.url + "/ui/api/graph?stateMachineArn=" +
                                         urllib.parse.quote(arns["orders"]), timeout=30) as r:
@@ -126,14 +145,15 @@ class DashboardBrowserTest(unittest.TestCase):
                                                               method="POST"), timeout=30)
             self.assertEqual(e.exception.code, 400)
             # Deep links answer the app itself.
-            for path in ["/", "/state-machines/orders", "/executions/" + urllib.parse.quote(insp["executionArn"], safe="")]:
+            for path in ["/", "/state-machines/orders", "/events/unmatched", "/executions/" + urllib.parse.quote(insp["executionArn"], safe="")]:
                 with urllib.request.urlopen(server.url + path, timeout=10) as r:
                     self.assertIn("text/html", r.headers["Content-Type"])
                     self.assertIn(b'<script src="/ui/assets/app.js">', r.read())
 
             env = dict(os.environ)
             env.update({"SG_URL": server.url, "SG_ARTIFACTS": artifacts, "SG_SCENARIO": json.dumps({
-                "orders": arns["orders"], "inspectorExecution": insp["executionArn"], "machineCount": len(arns)})})
+                "orders": arns["orders"], "inspectorExecution": insp["executionArn"], "machineCount": len(arns),
+                "unmatchedEventId": unmatched_id})})
             if os.environ.get("SG_UPDATE_DOCS"):
                 env["SG_DOCS_SCREENSHOT"] = os.path.join(ROOT, "docs", "dashboard.png")
             p = subprocess.run(["node", os.path.join(HERE, "test_dashboard.mjs")], cwd=HERE, env=env,

@@ -148,6 +148,16 @@ class PatchReportExampleTest(unittest.TestCase):
         self.assertNotEqual(line.pop("UnsubscribeURL"), note.pop("UnsubscribeURL"))
         self.assertEqual(line, note)
 
+        # Deliveries are counted on the server's /metrics, per channel kind.
+        import urllib.request
+        with urllib.request.urlopen(self.server.url + "/metrics") as r:
+            metrics = r.read().decode()
+        for kind in ("webhook", "file"):
+            line = f'stepguard_notifications_total{{channel="{kind}",outcome="delivered"}} '
+            counts = [float(m[len(line):]) for m in metrics.splitlines() if m.startswith(line)]
+            self.assertEqual(len(counts), 1, kind)
+            self.assertGreaterEqual(counts[0], 1, kind)
+
     def test_ssm_error_fails_the_execution_and_notifies_nobody(self):
         before = len(self.file_lines())
         d, _ = self.run_case("InstanceUnknown")

@@ -9,6 +9,8 @@ minute lasts 0.6 s, so evaluation runs within seconds. Asserts: exactly one alar
 (step2's), the webhook received its SNS-shaped alarm notification, /metrics shows the
 status codes (step1 2, step2 3, step3 2), the grid endpoint, the alarms API and
 `stepguard status` print the three rows; a machine created later gets its alarm too.
+After a restart the latest status is back, and so are the alarms created through the API
+(a config alarm of the same name wins); deleted ones stay gone.
 """
 import http.server
 import json
@@ -49,6 +51,18 @@ alarm_templates:
       ComparisonOperator: GreaterThanOrEqualToThreshold
       TreatMissingData: missing
       AlarmActions: ["{topic}"]
+"""
+
+RESTART_CONFIG = """
+alarms:
+  - AlarmName: config-failures
+    Namespace: AWS/States
+    MetricName: ExecutionsFailed
+    Statistic: Sum
+    Period: 60
+    EvaluationPeriods: 1
+    Threshold: 3
+    ComparisonOperator: GreaterThanOrEqualToThreshold
 """
 
 
@@ -272,6 +286,50 @@ class GuardianRestart(unittest.TestCase):
         finally:
             server.stop()
             server.close()
+
+    def test_api_alarms_survive_a_restart(self):
+        tmp = tempfile.TemporaryDirectory(prefix="sg-guardian-alarms-")
+        config = os.path.join(tmp.name, "stepguard.yaml")
+        with open(config, "w") as f:
+            f.write(RESTART_CONFIG)
+        server = Server(extra_args=["--config", config])
+        every_type = {"AlarmTypes": ["MetricAlarm", "CompositeAlarm"]}
+        try:
+            server.start()
+            failures = {"AlarmName": "api-failures", "Namespace": "AWS/States", "MetricName": "ExecutionsFailed",
+                        "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 1,
+                        "ComparisonOperator": "GreaterThanOrEqualToThreshold", "ActionsEnabled": True}
+            post(server, "/guardian/api/alarms/PutMetricAlarm", failures)
+            post(server, "/guardian/api/alarms/PutCompositeAlarm",
+                 {"AlarmName": "api-any", "AlarmRule": 'ALARM("api-failures") OR ALARM("config-failures")'})
+            post(server, "/guardian/api/alarms/DisableAlarmActions", {"AlarmNames": ["api-failures"]})
+            # Same name as a config alarm: lives until the restart, where the config wins.
+            post(server, "/guardian/api/alarms/PutMetricAlarm", dict(failures, AlarmName="config-failures",
+                                                                     Threshold=7))
+            self.assertEqual(server.stop(), 0)
+            server.start()
+
+            d = post(server, "/guardian/api/alarms/DescribeAlarms", every_type)
+            metric = {a["AlarmName"]: a for a in d["MetricAlarms"]}
+            self.assertEqual(sorted(metric), ["api-failures", "config-failures"])
+            self.assertEqual(metric["api-failures"]["MetricName"], "ExecutionsFailed")
+            self.assertFalse(metric["api-failures"]["ActionsEnabled"])
+            self.assertEqual(metric["api-failures"]["StateValue"], "INSUFFICIENT_DATA")
+            self.assertEqual(metric["config-failures"]["Threshold"], 3)  # the config's definition
+            self.assertEqual([a["AlarmName"] for a in d["CompositeAlarms"]], ["api-any"])
+            self.assertEqual(d["CompositeAlarms"][0]["AlarmRule"],
+                             'ALARM("api-failures") OR ALARM("config-failures")')
+
+            post(server, "/guardian/api/alarms/DeleteAlarms", {"AlarmNames": ["api-any", "api-failures"]})
+            self.assertEqual(server.stop(), 0)
+            server.start()
+            d = post(server, "/guardian/api/alarms/DescribeAlarms", every_type)
+            self.assertEqual([a["AlarmName"] for a in d["MetricAlarms"]], ["config-failures"])
+            self.assertEqual(d["CompositeAlarms"], [])
+        finally:
+            server.stop()
+            server.close()
+            tmp.cleanup()
 
 
 if __name__ == "__main__":
