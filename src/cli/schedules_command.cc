@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/event_schedules.h"
+#include "cli/server_json_get.h"
 #include "common/result.h"
 #include "events/schedule_expression.h"
 #include "json/parse.h"
@@ -23,41 +24,10 @@ std::string str(const Value& v, std::string_view key) {
   return m && m->is_string() ? std::string(m->as_string()) : std::string();
 }
 
-size_t write_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
 Result<Value> fetch(const std::string& endpoint, int count) {
-  std::string url = endpoint;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  url.append("/events/api/schedules?count=").append(std::to_string(count));
-  CURL* curl = curl_easy_init();
-  if (!curl) return Error{"HTTP", "cannot initialise libcurl"};
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) {
-    std::string m = "cannot reach the stepguard server at ";
-    m.append(endpoint).append(": ").append(curl_easy_strerror(rc));
-    m.append(" (is `stepguard serve` running? use --endpoint URL)");
-    return Error{"UNREACHABLE", std::move(m)};
-  }
-  auto v = json::parse_json(body);
-  if (status != 200 || !v.ok() || !v->is_object() || !v->find("schedules")) {
-    std::string m = "the server at ";
-    m.append(endpoint).append(" answered HTTP ").append(std::to_string(status)).append(" without schedules");
-    return Error{"HTTP", std::move(m)};
-  }
-  return v;
+  std::string path = "/events/api/schedules?count=";
+  path.append(std::to_string(count));
+  return get_server_json(endpoint, path, "schedules");
 }
 
 std::string pad(const std::string& s, size_t w) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/server_json_get.h"
 #include "common/result.h"
 #include "json/parse.h"
 
@@ -64,39 +65,8 @@ std::string short_date(const std::string& iso) {
   return out;
 }
 
-size_t write_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
 Result<Value> fetch(const std::string& endpoint) {
-  std::string url = endpoint;
-  while (!url.empty() && url.back() == '/') url.pop_back();
-  url += "/guardian/api/state-machines";
-  CURL* curl = curl_easy_init();
-  if (!curl) return Error{"HTTP", "cannot initialise libcurl"};
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, write_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK)
-    return Error{"UNREACHABLE", "cannot reach the stepguard server at " + endpoint + ": " +
-                                    curl_easy_strerror(rc) +
-                                    " (is `stepguard serve` running? use --endpoint URL)"};
-  if (status != 200)
-    return Error{"HTTP",
-                 "the server at " + endpoint + " answered HTTP " + std::to_string(status) + " for " + url};
-  auto v = json::parse_json(body);
-  if (!v.ok() || !v->is_object() || !v->find("stateMachines"))
-    return Error{"HTTP", "the server at " + endpoint + " did not answer with the guardian's grid"};
-  return v;
+  return get_server_json(endpoint, "/guardian/api/state-machines", "stateMachines");
 }
 
 }  // namespace

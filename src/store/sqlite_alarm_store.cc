@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "json/parse.h"
+#include "store/sqlite_statement.h"
 
 namespace sg::store {
 
@@ -19,32 +20,7 @@ CREATE TABLE IF NOT EXISTS guardian_alarms(
   actions_enabled INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) {
-    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt& bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  int run() {
-    int rc = s_ ? sqlite3_step(s_) : SQLITE_ERROR;
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-    return rc;
-  }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
+using Stmt = Statement;
 
 std::string column(sqlite3_stmt* s, int i) {
   const unsigned char* t = sqlite3_column_text(s, i);

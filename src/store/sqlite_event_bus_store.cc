@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "json/parse.h"
+#include "store/sqlite_statement.h"
 
 namespace sg::store {
 
@@ -37,34 +38,7 @@ CREATE TABLE IF NOT EXISTS event_schedule_fires(
   PRIMARY KEY(bus, rule)) WITHOUT ROWID;
 )sql";
 
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) {
-    sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(s_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Stmt& bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Stmt& bind(int i, int64_t v) {
-    sqlite3_bind_int64(s_, i, v);
-    return *this;
-  }
-  // Runs a write to completion and resets; returns SQLite's code.
-  int run() {
-    int rc = sqlite3_step(s_);
-    sqlite3_reset(s_);
-    sqlite3_clear_bindings(s_);
-    return rc;
-  }
-  bool ok() const { return s_ != nullptr; }
-
- private:
-  sqlite3_stmt* s_ = nullptr;
-};
+using Stmt = Statement;
 
 Value opt_string(const std::optional<std::string>& s) { return s ? Value::string(*s) : Value(); }
 
