@@ -116,6 +116,7 @@ class Reader {
 
 constexpr const char* kKeys =
     "listen, data, account, region, partition, time_scale, log_format, durability, history_retention_days, "
+    "metrics_retention_days, "
     "io_threads, task_threads, functions, functions_file, mock_config, connections, topics, alarms, "
     "composite_alarms, alarm_templates, watch, events";
 
@@ -161,6 +162,8 @@ Result<ConfigFile> read_root(const Reader& rd, const YAML::Node& root) {
       st = take(rd.one_of(key, v, {"full", "normal"}), &c.durability);
     } else if (key == "history_retention_days") {
       st = take(rd.integer(key, v, 0), &c.history_retention_days);
+    } else if (key == "metrics_retention_days") {
+      st = take(rd.integer(key, v, 1), &c.metrics_retention_days);
     } else if (key == "io_threads" || key == "task_threads") {
       auto n = rd.integer(key, v, 1);
       if (n && *n > 1024) n = rd.error(v, key + " must be at most 1024");

@@ -39,6 +39,7 @@ struct ConfigFile {
   std::optional<std::string> listen, data, account, region, partition, log_format, durability;
   std::optional<double> time_scale;
   std::optional<int64_t> history_retention_days;
+  std::optional<int64_t> metrics_retention_days;  // the guardian's metric store (default 15)
   std::optional<int> io_threads, task_threads;
   // The router part.
   integrations::FunctionRegistry functions;  // the `functions:` section

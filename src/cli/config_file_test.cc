@@ -21,6 +21,7 @@ time_scale: 0.001
 log_format: json
 durability: normal
 history_retention_days: 7
+metrics_retention_days: 30
 io_threads: 4
 task_threads: 8
 functions:
@@ -50,6 +51,7 @@ topics:
   EXPECT_EQ(c->log_format, "json");
   EXPECT_EQ(c->durability, "normal");
   EXPECT_EQ(c->history_retention_days, 7);
+  EXPECT_EQ(c->metrics_retention_days, 30);
   EXPECT_EQ(c->io_threads, 4);
   EXPECT_EQ(c->task_threads, 8);
   ASSERT_EQ(c->functions.size(), 3u);
@@ -88,6 +90,8 @@ TEST(ConfigFile, ErrorsNameTheFileLineAndKey) {
       {"log_format: xml\n", "cfg.yaml:1:13: log_format must be text or json, got 'xml'"},
       {"durability: maybe\n", "cfg.yaml:1:13: durability must be full or normal, got 'maybe'"},
       {"io_threads: -1\n", "cfg.yaml:1:13: io_threads must be a positive integer, got '-1'"},
+      {"metrics_retention_days: 0\n",
+       "cfg.yaml:1:25: metrics_retention_days must be a positive integer, got '0'"},
       {"history_retention_days: [1]\n",
        "cfg.yaml:1:25: history_retention_days must be a non-negative integer"},
       {"connections: [a]\n", "cfg.yaml:1:14: connections must be a mapping, got a list"},

@@ -33,6 +33,8 @@ Result<std::unique_ptr<GuardianServer>> GuardianServer::create(const GuardianSer
   if (deps.config) {
     Status st = read_guardian_sections(*deps.config, config);
     if (!st.ok()) return st.error();
+    if (deps.config->metrics_retention_days)
+      config.metric_retention_ms = *deps.config->metrics_retention_days * guardian::kDayMs;
   }
   // Alarm actions go through the server's one Notifier (sns:publish uses it too; the
   // router's table gives it the config's topics, and a SIGHUP reload replaces them).
