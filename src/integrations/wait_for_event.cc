@@ -74,9 +74,8 @@ void WaitForEventDispatcher::dispatch(std::unique_ptr<engine::DispatchedTask> ta
   if (!spec.ok()) {
     cause = spec.error().message;
   } else if (!task->callback) {
-    cause =
-        "events:waitForEvent waits for its task token: write the resource as "
-        "arn:aws:states:::events:waitForEvent.waitForTaskToken";
+    // Definitions always run it as a callback; only a host that cannot wait gets here.
+    cause = "events:waitForEvent waits for an event, which this host cannot deliver";
   } else {
     auto response = enlist_(*spec, task->request);
     cause = response.ok() ? "events:waitForEvent could not register" : response.error().message;

@@ -128,6 +128,25 @@ class EventsApiTest(unittest.TestCase):
         self.assertGreater(det["startDate"], 10 ** 12)  # epoch milliseconds
         self.assertEqual(event["resources"], [f"{ARN}:execution:failing:f1"])
 
+    def test_bare_wait_for_event_resource_waits_for_its_event(self):
+        # Without the .waitForTaskToken suffix the task still waits, and an event on the bus
+        # whose key matches completes it (no rule needed: waiting tasks see every event).
+        bare = {"StartAt": "W", "States": {"W": {
+            "Type": "Task", "Resource": "arn:aws:states:::events:waitForEvent",
+            "Parameters": {"CorrelationKey.$": "$.orderId", "KeyPath": "$.detail.order_id",
+                           "Pattern": {"source": ["payments"]}},
+            "End": True}}}
+        arn = self.sfn.create_state_machine(name="bare", definition=json.dumps(bare), roleArn=ROLE)["stateMachineArn"]
+        ex = self.sfn.start_execution(stateMachineArn=arn, input=json.dumps({"orderId": "o-9"}))["executionArn"]
+        wait_for(lambda: any(e["type"] == "TaskScheduled"
+                             for e in self.sfn.get_execution_history(executionArn=ex)["events"]))
+        self.ev.put_events(Entries=[{"Source": "payments", "DetailType": "Paid",
+                                     "Detail": json.dumps({"order_id": "o-9"})}])
+        d = wait_for(lambda: (lambda x: x if x["status"] != "RUNNING" else None)(
+            self.sfn.describe_execution(executionArn=ex)))
+        self.assertEqual(d["status"], "SUCCEEDED")
+        self.assertEqual(json.loads(d["output"])["detail"], {"order_id": "o-9"})
+
 
 if __name__ == "__main__":
     unittest.main()
