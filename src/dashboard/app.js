@@ -417,9 +417,23 @@ function machineView(name, arnParam) {
       h("button", { disabled: !data.nextToken, onclick: () => { page++; loadExecutions(); } }, "Older ›"));
   }
 
+  // The list is paged, so a name not on this page is also looked up exactly (DescribeExecution).
+  let exact = null;
+  const lookupExact = debounce(async () => {
+    const q = search.value.trim();
+    exact = null;
+    if (!q || !arn || rows.some((e) => e.name.toLowerCase().includes(q.toLowerCase()))) return;
+    try {
+      const d = await sfn("DescribeExecution", { executionArn: arn.replace(":stateMachine:", ":execution:") + ":" + q });
+      if (alive && search.value.trim() === q) { exact = d; renderRows(); }
+    } catch (e) { /* no execution of that name */ }
+  }, 250);
+
   function renderRows() {
     const q = search.value.trim().toLowerCase();
     const shown = rows.filter((e) => !q || e.name.toLowerCase().includes(q));
+    if (!shown.length && exact && exact.name.toLowerCase() === q && (!statusSel.value || exact.status === statusSel.value))
+      shown.push(exact);
     table.replaceChildren(h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Status"), h("th", {}, "Started"), h("th", {}, "Ended"), h("th", {}, ""))),
       h("tbody", {}, shown.length ? shown.map((e) => h("tr", { "data-execution": e.name },
         h("td", {}, link(executionPath(e.executionArn), e.name)),
@@ -441,7 +455,7 @@ function machineView(name, arnParam) {
   }
 
   statusSel.addEventListener("change", () => { page = 0; tokens.length = 1; loadExecutions(); });
-  search.addEventListener("input", renderRows);
+  search.addEventListener("input", () => { renderRows(); lookupExact(); });
   startBtn.addEventListener("click", () => startDialog(arn, (execArn) => navigate(executionPath(execArn))));
   const refresh = debounce(() => { if (arn) loadExecutions(); }, 300);
   const off = onLive((event, data) => { if (event === "status" && data && data.stateMachineArn === arn) refresh(); });

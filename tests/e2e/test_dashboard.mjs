@@ -134,6 +134,14 @@ try {
   check((await page.locator("#history tbody tr").count()) >= 8, "event history table");
   await shot("03-execution-graph.png");
 
+  // 4b. The state machine page's search finds an execution beyond the first page by its name.
+  await page.goto(url + "/state-machines/inspector");
+  await page.locator('#executions tr[data-execution="batch-29"]').waitFor({ timeout: 10000 });
+  check((await page.locator('#executions tr[data-execution="inspect-me"]').count()) === 0, "an old execution is not on the first page");
+  await page.fill("#exec-search", "inspect-me");
+  await page.locator('#executions tr[data-execution="inspect-me"]').waitFor({ timeout: 5000 });
+  check((await page.locator("#executions tbody tr").count()) === 1, "search finds an execution beyond the first page by its name");
+
   // 5. A failed execution: error banner with the cause; the failing state is red.
   await page.goto(url + "/executions/" + encodeURIComponent(failing.executionArn));
   await page.locator("#error-banner .banner").waitFor({ timeout: 10000 });

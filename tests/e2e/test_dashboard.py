@@ -100,6 +100,11 @@ class DashboardBrowserTest(unittest.TestCase):
             insp = sfn.start_execution(stateMachineArn=arns["inspector"], name="inspect-me",
                                        input='{"order": "order-7"}')
             wait_status(sfn, insp["executionArn"], "SUCCEEDED")
+            # More executions than one page of the state machine page's list (25), so that
+            # "inspect-me" is only found by its exact name.
+            for i in range(30):
+                sfn.start_execution(stateMachineArn=arns["inspector"], name=f"batch-{i:02d}",
+                                    input='{"order": "order-8"}')
             night = sfn.start_execution(stateMachineArn=arns["nightly-report"])
             wait_status(sfn, night["executionArn"], "FAILED")
             slow = sfn.start_execution(stateMachineArn=arns["slowpoke"])
