@@ -346,34 +346,12 @@ std::string js_quote(std::string_view text) {
       }
       continue;
     }
-    switch (cp) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (cp < 0x20) {
-          escape(out, cp);
-        } else {
-          out.append(text.substr(i, n));
-        }
+    if (const char* e = cp < 0x80 ? json_short_escape(static_cast<unsigned char>(cp)) : nullptr) {
+      out += e;
+    } else if (cp < 0x20) {
+      escape(out, cp);
+    } else {
+      out.append(text.substr(i, n));
     }
     i += n;
   }

@@ -10,6 +10,7 @@
 
 #include "json/jsonata_functions.h"
 #include "json/jsonata_internal.h"
+#include "json/utf8.h"
 
 namespace sg::json::jsonata {
 
@@ -432,36 +433,14 @@ void append_js_string(std::string_view s, std::string& out) {
   out.push_back('"');
   for (char ch : s) {
     unsigned char c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\b':
-        out.append("\\b");
-        break;
-      case '\f':
-        out.append("\\f");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 15]);
-        } else {
-          out.push_back(ch);
-        }
+    if (const char* e = json_short_escape(c)) {
+      out.append(e);
+    } else if (c < 0x20) {
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    } else {
+      out.push_back(ch);
     }
   }
   out.push_back('"');

@@ -3,7 +3,10 @@
 // truncated, overlong, a surrogate, beyond U+10FFFF).
 // utf8_append(): the UTF-8 bytes of code point cp (below 0x110000). A lone surrogate is
 // written as its three bytes (WTF-8), which the JSONata parser relies on to keep what a
-// JavaScript string can hold. Pure.
+// JavaScript string can hold.
+// json_short_escape(): the two-character JSON escape of '"', '\\' and the control characters
+// that have one (\b \f \n \r \t), or nullptr; every JSON writer shares it and spells
+// other control characters as \u00XX in its own hex case. Pure.
 #pragma once
 
 #include <cstddef>
@@ -58,6 +61,27 @@ inline void utf8_append(uint32_t cp, std::string& out) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+inline const char* json_short_escape(unsigned char c) noexcept {
+  switch (c) {
+    case '"':
+      return "\\\"";
+    case '\\':
+      return "\\\\";
+    case '\b':
+      return "\\b";
+    case '\f':
+      return "\\f";
+    case '\n':
+      return "\\n";
+    case '\r':
+      return "\\r";
+    case '\t':
+      return "\\t";
+    default:
+      return nullptr;
   }
 }
 

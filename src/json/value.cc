@@ -469,32 +469,12 @@ void append_json_string(std::string_view s, std::string& out) {
     if (!needs_escape(c)) continue;
     out.append(s.data() + start, i - start);
     start = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
+    if (const char* e = json_short_escape(c)) {
+      out += e;
+    } else {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
     }
   }
   out.append(s.data() + start, s.size() - start);
