@@ -64,12 +64,12 @@ Result<std::unique_ptr<GuardianServer>> GuardianServer::create(const GuardianSer
     g->service_->set_alarm_store(g->alarm_store_.get());
   }
   g->http_ = std::make_unique<GuardianHttpHandler>(*deps.loop, *g->service_);
-  deps.engine->set_observer(g->service_.get());
+  deps.engine->add_observer(g->service_.get());
   return g;
 }
 
 GuardianServer::~GuardianServer() {
-  if (deps_.engine) deps_.engine->set_observer(nullptr);
+  if (deps_.engine) deps_.engine->remove_observer(service_.get());
 }
 
 Status GuardianServer::start(int64_t now_ms) {

@@ -470,7 +470,7 @@ void DurableEngine::touch(Live& l) {
 }
 
 void DurableEngine::notify(const Live& l, ExecutionChange::Kind kind, int64_t now_ms) {
-  if (!observer_ && more_observers_.empty()) return;
+  if (observers_.empty()) return;
   ExecutionChange c;
   c.kind = kind;
   c.state_machine_arn = l.row.state_machine_arn;
@@ -487,8 +487,7 @@ void DurableEngine::notify(const Live& l, ExecutionChange::Kind kind, int64_t no
   c.express = !l.durable;
   c.redriven = l.row.redrive_count > 0;
   c.at_ms = now_ms;
-  if (observer_) observer_->on_execution_change(c);
-  for (ExecutionObserver* o : more_observers_) o->on_execution_change(c);
+  for (ExecutionObserver* o : observers_) o->on_execution_change(c);
 }
 
 void DurableEngine::finish(Live& l) {

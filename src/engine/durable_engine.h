@@ -214,10 +214,10 @@ class DurableEngine {
   // the parent's Task in the child's batch, and a parent whose .sync Task is aborted (stop,
   // failure, timeout) stops the child. Without a resolver such Tasks fail (States.Runtime).
   void set_child_resolver(ChildResolver resolver) { child_resolver_ = std::move(resolver); }
-  // The guardian: told of every status change (null: none).
-  void set_observer(ExecutionObserver* observer) { observer_ = observer; }
-  // Further observers (the event bus's status-change events), told after the one above.
-  void add_observer(ExecutionObserver* observer) { more_observers_.push_back(observer); }
+  // Observers (the guardian, the event bus's status-change events) are told of every status
+  // change, in the order they were added.
+  void add_observer(ExecutionObserver* observer) { observers_.push_back(observer); }
+  void remove_observer(ExecutionObserver* observer) { std::erase(observers_, observer); }
 
   // Fires due timers and long-poll deadlines; purges expired history once a minute.
   void on_time(int64_t now_ms);
@@ -283,8 +283,7 @@ class DurableEngine {
   void drain_notices();
 
   ChildResolver child_resolver_;
-  ExecutionObserver* observer_ = nullptr;
-  std::vector<ExecutionObserver*> more_observers_;
+  std::vector<ExecutionObserver*> observers_;
   void notify(const Live& l, ExecutionChange::Kind kind, int64_t now_ms);
   std::deque<std::unique_ptr<Notice>> notices_;
   int settle_depth_ = 0;

@@ -579,7 +579,7 @@ TEST_F(DurableEngineTest, ObserverSeesEveryStatusChangeInItsBatch) {
     }
   } rec;
   rec.engine = engine_.get();
-  engine_->set_observer(&rec);
+  engine_->add_observer(&rec);
   std::string ok = start(kPass, "ok");
   ASSERT_EQ(rec.changes.size(), 2u);
   EXPECT_EQ(rec.changes[0].kind, ExecutionChange::Kind::kStarted);
@@ -620,7 +620,7 @@ TEST_F(DurableEngineTest, ObserverSeesEveryStatusChangeInItsBatch) {
   commit();
   EXPECT_EQ(rec.changes.back().status, "SUCCEEDED");
   EXPECT_TRUE(rec.changes.back().redriven);
-  engine_->set_observer(nullptr);
+  engine_->remove_observer(&rec);
 }
 
 }  // namespace sg::engine
