@@ -5,6 +5,7 @@
 #include "cli/dashboard_assets.h"
 #include "cli/graph_render.h"
 #include "json/parse.h"
+#include "server/http_query.h"
 
 namespace sg::cli {
 
@@ -27,15 +28,6 @@ server::HttpResponse asset(const DashboardAsset& a, bool html) {
   return r;
 }
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 Result<std::string> registry_definition(const api::Registry& registry, std::string_view arn) {
@@ -44,40 +36,6 @@ Result<std::string> registry_definition(const api::Registry& registry, std::stri
   std::string m = "State Machine Does Not Exist: '";
   m.append(arn).append("'");
   return Result<std::string>::Fail("NOT_FOUND", std::move(m));
-}
-
-std::string url_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '+') {
-      out.push_back(' ');
-    } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 &&
-               hex_digit(text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string query_param(std::string_view target, std::string_view name) {
-  size_t q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    size_t eq = pair.find('=');
-    if (url_decode(pair.substr(0, eq)) == name)
-      return eq == std::string_view::npos ? "" : url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
 }
 
 DashboardHandler::DashboardHandler(DefinitionLookup lookup, server::SseOptions sse)
@@ -95,7 +53,7 @@ DashboardHandler::~DashboardHandler() {
 }
 
 bool DashboardHandler::handle(server::HttpRequest& request, server::Responder& respond) {
-  std::string_view path = path_of(request.target);
+  std::string_view path = server::path_of(request.target);
   bool get = request.method == "GET" || request.method == "HEAD";
   if (get && (path == "/" || path == "/index.html" || path.starts_with("/state-machines/") ||
               path.starts_with("/executions/") || path == "/events/unmatched")) {
@@ -118,7 +76,7 @@ bool DashboardHandler::handle(server::HttpRequest& request, server::Responder& r
       return true;
     }
     if (!get) return false;
-    std::string arn = query_param(request.target, "stateMachineArn");
+    std::string arn = server::query_param(request.target, "stateMachineArn");
     if (arn.empty()) {
       respond(message(400, "stateMachineArn is required"));
       return true;

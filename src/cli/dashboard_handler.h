@@ -85,9 +85,4 @@ class DashboardHandler {
 // error code "NOT_FOUND".
 Result<std::string> registry_definition(const api::Registry& registry, std::string_view arn);
 
-// Decodes %XX and '+' of a query component.
-std::string url_decode(std::string_view text);
-// The value of `name` in the query of a request target ("" when absent).
-std::string query_param(std::string_view target, std::string_view name);
-
 }  // namespace sg::cli

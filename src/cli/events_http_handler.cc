@@ -6,6 +6,7 @@
 
 #include "json/parse.h"
 #include "json/uuid.h"
+#include "server/http_query.h"
 
 namespace sg::cli {
 
@@ -38,10 +39,8 @@ bool EventsHttpHandler::handles(const server::HttpRequest& request) {
 void EventsHttpHandler::handle(server::HttpRequest&& request, server::Responder respond) {
   if (request.method == "GET" && request.target.starts_with("/events/api/schedules")) {
     int count = 3;
-    if (size_t at = request.target.find("count="); at != std::string::npos) {
-      count = std::atoi(request.target.c_str() + at + 6);
-      count = std::clamp(count, 1, 100);
-    }
+    if (std::string c = server::query_param(request.target, "count"); !c.empty())
+      count = std::clamp(std::atoi(c.c_str()), 1, 100);
     loop_.post([this, count, respond = std::move(respond)]() mutable {
       server::HttpResponse r;
       r.body = runtime_.schedules_json(count);

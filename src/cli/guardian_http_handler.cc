@@ -1,6 +1,7 @@
 #include "cli/guardian_http_handler.h"
 
 #include "json/parse.h"
+#include "server/http_query.h"
 
 namespace sg::cli {
 
@@ -11,33 +12,6 @@ using json::Value;
 constexpr std::string_view kApi = "/guardian/api/";
 constexpr std::string_view kAlarmsPath = "/guardian/api/alarms";
 constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801.";
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
-std::string_view path_of(std::string_view target) {
-  size_t q = target.find('?');
-  return q == std::string_view::npos ? target : target.substr(0, q);
-}
 
 server::HttpResponse json_response(int status, const Value& v) {
   server::HttpResponse r;
@@ -53,24 +27,8 @@ server::HttpResponse error_response(int status, std::string_view code, std::stri
 
 }  // namespace
 
-std::map<std::string, std::string> parse_query(std::string_view query) {
-  std::map<std::string, std::string> out;
-  while (!query.empty()) {
-    size_t amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (part.empty()) continue;
-    size_t eq = part.find('=');
-    if (eq == std::string_view::npos)
-      out[decode(part)] = "";
-    else
-      out[decode(part.substr(0, eq))] = decode(part.substr(eq + 1));
-  }
-  return out;
-}
-
 bool GuardianHttpHandler::handles(const server::HttpRequest& request) {
-  std::string_view path = path_of(request.target);
+  std::string_view path = server::path_of(request.target);
   if (path == "/metrics") return true;
   if (!path.starts_with(kApi)) return false;
   return !path.starts_with("/guardian/api/events");
@@ -79,7 +37,7 @@ bool GuardianHttpHandler::handles(const server::HttpRequest& request) {
 void GuardianHttpHandler::handle(server::HttpRequest&& request, server::Responder respond) {
   loop_.post([this, request = std::move(request), respond = std::move(respond)]() mutable {
     std::string_view target = request.target;
-    std::string_view path = path_of(target);
+    std::string_view path = server::path_of(target);
     std::string_view query =
         path.size() < target.size() ? target.substr(path.size() + 1) : std::string_view();
     const bool get = request.method == "GET" || request.method == "HEAD";
@@ -91,7 +49,7 @@ void GuardianHttpHandler::handle(server::HttpRequest&& request, server::Responde
       return respond(std::move(r));
     }
     if (path == "/guardian/api/state-machines" && get)
-      return respond(json_response(200, guardian_.state_machines(parse_query(query))));
+      return respond(json_response(200, guardian_.state_machines(server::parse_query(query))));
     if (path == kAlarmsPath && get) return respond(json_response(200, guardian_.alarms_summary()));
     if (request.method != "POST") return respond(error_response(404, "NotFound", "Not Found"));
     Value body = Value::empty_object();

@@ -25,9 +25,6 @@
 
 namespace sg::cli {
 
-// Splits "a=1&b=x%20y" into decoded pairs (last one wins).
-std::map<std::string, std::string> parse_query(std::string_view query);
-
 class GuardianHttpHandler {
  public:
   GuardianHttpHandler(engine::ServiceLoop& loop, GuardianService& guardian)
