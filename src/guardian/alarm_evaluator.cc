@@ -275,7 +275,7 @@ AlarmEvaluation evaluate_metric_alarm(const MetricAlarmConfig& c, const MetricSt
     WindowPoint p;
     p.timestamp_ms = end - static_cast<int64_t>(r - j) * period_ms;
     if (unit_ok) {
-      if (auto a = store.aggregate(id, p.timestamp_ms, p.timestamp_ms + period_ms)) {
+      if (auto a = store.aggregate(id, p.timestamp_ms, p.timestamp_ms + period_ms, stat.is_extended())) {
         p.value = a->value(stat);
         p.sample_count = a->sample_count();
       }

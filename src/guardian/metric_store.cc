@@ -129,7 +129,8 @@ void MetricStore::put(const MetricId& id, std::string_view unit, int64_t t_ms, d
   b.bins[bin_of(value)] += 1;
 }
 
-std::optional<Aggregate> MetricStore::aggregate(const MetricId& id, int64_t from_ms, int64_t to_ms) const {
+std::optional<Aggregate> MetricStore::aggregate(const MetricId& id, int64_t from_ms, int64_t to_ms,
+                                                bool samples) const {
   auto it = series_.find(id);
   if (it == series_.end()) return std::nullopt;
   const auto& buckets = it->second.buckets;
@@ -154,7 +155,9 @@ std::optional<Aggregate> MetricStore::aggregate(const MetricId& id, int64_t from
     a.count_ += k.count;
     a.sum_ += k.sum;
     a.negative_ = a.negative_ || k.negative;
-    if (a.exact_) {
+    if (!samples) {
+      continue;
+    } else if (a.exact_) {
       a.values_.insert(a.values_.end(), k.values.begin(), k.values.end());
     } else {
       for (double v : k.values) a.bins_[bin_of(v)] += 1;

@@ -113,8 +113,11 @@ class MetricStore {
 
   void put(const MetricId& id, std::string_view unit, int64_t t_ms, double value);
 
-  // Samples with bucket start in [from_ms, to_ms); nullopt when there are none.
-  std::optional<Aggregate> aggregate(const MetricId& id, int64_t from_ms, int64_t to_ms) const;
+  // Samples with bucket start in [from_ms, to_ms); nullopt when there are none. With
+  // samples false only SampleCount/Sum/Average/Minimum/Maximum are filled (percentiles need
+  // the samples, which the other statistics need not copy).
+  std::optional<Aggregate> aggregate(const MetricId& id, int64_t from_ms, int64_t to_ms,
+                                     bool samples = true) const;
 
   std::vector<Datapoint> get_statistics(const MetricId& id, int64_t start_ms, int64_t end_ms,
                                         int64_t period_seconds) const;
