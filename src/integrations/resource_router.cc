@@ -60,6 +60,13 @@ std::optional<TaskResult> ResourceRouter::mocked(const RouterTable& table, const
   return r;
 }
 
+bool ResourceRouter::mocks(const TaskRequest& request) const {
+  if (request.test_case.empty()) return false;
+  std::shared_ptr<const RouterTable> t = table();
+  return t->mocks && t->mocks->response_name(request.state_machine_name, request.test_case,
+                                             request.state_name) != nullptr;
+}
+
 std::optional<TaskResult> ResourceRouter::mocked(const TaskRequest& request) const {
   if (request.test_case.empty()) return std::nullopt;
   return mocked(*table(), request);

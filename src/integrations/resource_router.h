@@ -70,6 +70,8 @@ class ResourceRouter final : public engine::TaskExecutor {
 
   // The mocked outcome of `request` when its execution's test case mocks its state.
   std::optional<engine::TaskResult> mocked(const engine::TaskRequest& request) const;
+  // Whether mocked() has an outcome for `request`, without building it.
+  bool mocks(const engine::TaskRequest& request) const;
   // True when a registered route claims `resource`.
   bool has_route(std::string_view resource) const;
 

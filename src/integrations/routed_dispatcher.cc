@@ -21,9 +21,7 @@ std::optional<json::Value> RoutedDispatcher::submit_at_once(const engine::TaskRe
   return json::Value::empty_object();  // no integration to call: it waits for its token
 }
 
-bool RoutedDispatcher::mocks(const engine::TaskRequest& request) {
-  return router_.mocked(request).has_value();
-}
+bool RoutedDispatcher::mocks(const engine::TaskRequest& request) { return router_.mocks(request); }
 
 void RoutedDispatcher::stop() {
   stopped_.store(true);
