@@ -1,41 +1,16 @@
 #include "integrations/lambda_endpoint.h"
 
-#include <cctype>
-
+#include "integrations/function_registry.h"
 #include "integrations/http_function.h"
+#include "integrations/http_task_client.h"
+#include "integrations/url_encoding.h"
 
 namespace sg::integrations {
 
-namespace {
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != prefix[i]) return false;
-  }
-  return true;
-}
-
-// RFC 3986 unreserved characters stay; everything else is %XX.
-void append_encoded(std::string& out, std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-}
-
-}  // namespace
-
 bool is_lambda_endpoint_spec(std::string_view spec) {
-  return starts_with_ci(spec, "lambda+http://") || starts_with_ci(spec, "lambda+https://");
+  constexpr std::string_view kPrefix = "lambda+";
+  return spec.size() > kPrefix.size() && iequals(spec.substr(0, kPrefix.size()), kPrefix) &&
+         is_url_spec(spec.substr(kPrefix.size()));
 }
 
 std::string lambda_invoke_url(std::string_view endpoint, std::string_view function_name,
@@ -43,11 +18,11 @@ std::string lambda_invoke_url(std::string_view endpoint, std::string_view functi
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.remove_suffix(1);
   std::string url(endpoint);
   url += "/2015-03-31/functions/";
-  append_encoded(url, function_name);
+  url += percent_encode(function_name);
   url += "/invocations";
   if (!qualifier.empty()) {
     url += "?Qualifier=";
-    append_encoded(url, qualifier);
+    url += percent_encode(qualifier);
   }
   return url;
 }
