@@ -54,26 +54,6 @@ std::optional<std::string> member_string(const Value& v, std::string_view a, std
   return std::string(y->as_string());
 }
 
-events::TargetInput target_input(const Value& t) {
-  std::optional<events::InputTransformer> transformer;
-  if (const Value* it = t.find("InputTransformer"); it && it->is_object()) {
-    const Value* tmpl = it->find("InputTemplate");
-    const Value* paths = it->find("InputPathsMap");
-    if (tmpl && tmpl->is_string()) {
-      auto compiled = events::InputTransformer::compile(paths ? *paths : Value(), tmpl->as_string());
-      if (compiled) transformer = std::move(compiled).value();
-    }
-  }
-  auto get = [&](std::string_view k) -> std::optional<std::string> {
-    const Value* v = t.find(k);
-    if (!v || !v->is_string()) return std::nullopt;
-    return std::string(v->as_string());
-  };
-  auto input = events::TargetInput::make(get("Input"), get("InputPath"), transformer);
-  if (input) return std::move(input).value();
-  return std::move(events::TargetInput::make(std::nullopt, std::nullopt, std::nullopt)).value();
-}
-
 // The rendered input as a JSON value (a non-JSON template: a JSON string).
 Value input_value(const events::RenderedInput& in) {
   if (in.json) {
@@ -508,8 +488,9 @@ void EventsRuntime::fire_rule(const events::RuleRecord& rule, int64_t fire_ms, i
   store_->set_last_fire(kConfigScheduleBus, fired_key(rule.bus, rule.name), fire_ms);
   events::DeliveryContext dc{rule.name, rule_arn, iso_seconds(fire_ms)};
   for (const Value& t : rule.targets)
-    queue_.submit(
-        events::Delivery{rule.bus, rule.name, rule_arn, t, event, target_input(t).render(event, dc)}, now_ms);
+    queue_.submit(events::Delivery{rule.bus, rule.name, rule_arn, t, event,
+                                   events::TargetInput::of_stored_target(t).render(event, dc)},
+                  now_ms);
 }
 
 void EventsRuntime::fire_config_schedule(const ConfigSchedule& cs, int64_t fire_ms, int64_t now_ms) {

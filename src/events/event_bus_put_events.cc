@@ -17,21 +17,6 @@ using json::ObjectBuilder;
 using json::Value;
 using Reply = Result<EventsOutcome, EventsError>;
 
-TargetInput target_input(const Value& t) {
-  std::optional<InputTransformer> transformer;
-  if (const Value* it = t.find("InputTransformer"); it && it->is_object()) {
-    const Value* tmpl = it->find("InputTemplate");
-    const Value* paths = it->find("InputPathsMap");
-    if (tmpl && tmpl->is_string()) {
-      auto compiled = InputTransformer::compile(paths ? *paths : Value(), tmpl->as_string());
-      if (compiled) transformer = std::move(compiled).value();
-    }
-  }
-  auto input = TargetInput::make(get_string(t, "Input"), get_string(t, "InputPath"), transformer);
-  if (input) return std::move(input).value();
-  return std::move(TargetInput::make(std::nullopt, std::nullopt, std::nullopt)).value();
-}
-
 }  // namespace
 
 Reply EventBusService::put_events(const Value& r, const CallContext& c) {
@@ -170,7 +155,8 @@ std::vector<Delivery> EventBusService::deliver(const std::string& bus, const Val
     dc.rule_name = name;
     dc.rule_arn = rule_arn(bus, name);
     for (const Value& target : rule->targets) {
-      out.push_back(Delivery{bus, name, dc.rule_arn, target, event, target_input(target).render(event, dc)});
+      out.push_back(Delivery{bus, name, dc.rule_arn, target, event,
+                             TargetInput::of_stored_target(target).render(event, dc)});
     }
   }
   return out;

@@ -66,17 +66,7 @@ std::optional<std::string> check_target(const Value& t) {
   if (!id || id->empty() || id->size() > 64 || !matches_charset(*id, ".-_")) return "Target Id is not valid.";
   auto arn = get_string(t, "Arn");
   if (!arn || arn->empty() || arn->size() > 1600) return "Target Arn is not valid.";
-  std::optional<InputTransformer> transformer;
-  if (const Value* it = t.find("InputTransformer"); it && !it->is_null()) {
-    const Value* tmpl = it->find("InputTemplate");
-    if (!tmpl || !tmpl->is_string()) return "InputTransformer requires an InputTemplate.";
-    const Value* paths = it->find("InputPathsMap");
-    auto compiled = InputTransformer::compile(paths ? *paths : Value(), tmpl->as_string());
-    if (!compiled) return compiled.error().message;
-    transformer = std::move(compiled).value();
-  }
-  auto input = TargetInput::make(get_string(t, "Input"), get_string(t, "InputPath"), transformer);
-  if (!input) return input.error().message;
+  if (auto input = TargetInput::of_target(t); !input) return input.error().message;
   if (const Value* rp = t.find("RetryPolicy"); rp && rp->is_object()) {
     int64_t n = 0;
     if (const Value* a = rp->find("MaximumRetryAttempts");

@@ -257,4 +257,28 @@ std::optional<std::string> value_at_path(const Value& event, std::string_view pa
   return found->dump();
 }
 
+TargetInput TargetInput::of_stored_target(const json::Value& t) {
+  auto input = of_target(t);
+  return input ? std::move(input).value() : TargetInput();
+}
+
+Result<TargetInput> TargetInput::of_target(const json::Value& t) {
+  auto member = [&](std::string_view k) -> std::optional<std::string> {
+    const json::Value* v = t.find(k);
+    if (!v || !v->is_string()) return std::nullopt;
+    return std::string(v->as_string());
+  };
+  std::optional<InputTransformer> transformer;
+  if (const json::Value* it = t.find("InputTransformer"); it && !it->is_null()) {
+    const json::Value* tmpl = it->find("InputTemplate");
+    if (!tmpl || !tmpl->is_string())
+      return Result<TargetInput>::Fail("ValidationException", "InputTransformer requires an InputTemplate.");
+    const json::Value* paths = it->find("InputPathsMap");
+    auto compiled = InputTransformer::compile(paths ? *paths : json::Value(), tmpl->as_string());
+    if (!compiled) return compiled.error();
+    transformer = std::move(compiled).value();
+  }
+  return make(member("Input"), member("InputPath"), transformer);
+}
+
 }  // namespace sg::events

@@ -80,6 +80,12 @@ class TargetInput {
   static Result<TargetInput> make(const std::optional<std::string>& input,
                                   const std::optional<std::string>& input_path,
                                   const std::optional<InputTransformer>& transformer);
+  // From a PutTargets Target object (its Input, InputPath and InputTransformer members);
+  // the error message is the one PutTargets reports in FailedEntries.
+  static Result<TargetInput> of_target(const json::Value& target);
+  // of_target() for a stored target (PutTargets checked it): the whole event when it does
+  // not build after all.
+  static TargetInput of_stored_target(const json::Value& target);
   RenderedInput render(const json::Value& event, const DeliveryContext& context) const;
 
  private:
