@@ -22,12 +22,6 @@ CREATE TABLE IF NOT EXISTS guardian_alarms(
 
 using Stmt = Statement;
 
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
-}
-
 }  // namespace
 
 struct SqliteAlarmStore::Statements {
@@ -60,27 +54,24 @@ Result<std::unique_ptr<SqliteAlarmStore>> SqliteAlarmStore::open(SqliteStore& st
 
 Result<std::vector<StoredAlarm>> SqliteAlarmStore::alarms() {
   sqlite3* db = store_.connection();
-  sqlite3_stmt* s = nullptr;
-  std::vector<StoredAlarm> out;
   auto fail = [&] {
     std::string msg = "cannot read the guardian alarms table: ";
     msg += sqlite3_errmsg(db);
     return Error{"STORE", msg};
   };
-  if (sqlite3_prepare_v2(db, "SELECT name, kind, request, actions_enabled FROM guardian_alarms ORDER BY seq",
-                         -1, &s, nullptr) != SQLITE_OK)
-    return fail();
+  Stmt s(db, "SELECT name, kind, request, actions_enabled FROM guardian_alarms ORDER BY seq");
+  if (!s.ok()) return fail();
+  std::vector<StoredAlarm> out;
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+  while ((rc = s.step()) == SQLITE_ROW) {
     StoredAlarm a;
-    a.name = column(s, 0);
-    a.kind = column(s, 1);
-    auto parsed = json::parse_json(column(s, 2));
+    a.name = s.text(0);
+    a.kind = s.text(1);
+    auto parsed = json::parse_json(s.text(2));
     a.request = parsed.ok() ? std::move(parsed).value() : json::Value::empty_object();
-    a.actions_enabled = sqlite3_column_int64(s, 3) != 0;
+    a.actions_enabled = s.integer(3) != 0;
     out.push_back(std::move(a));
   }
-  sqlite3_finalize(s);
   if (rc != SQLITE_DONE) return fail();
   return out;
 }

@@ -82,29 +82,19 @@ std::string waiter_doc(const EventWaiter& w) {
   return std::move(o).build().dump();
 }
 
-Value parse_doc(const unsigned char* text, int bytes) {
-  std::string_view s = text
-                           ? std::string_view(reinterpret_cast<const char*>(text), static_cast<size_t>(bytes))
-                           : std::string_view();
-  auto v = json::parse_json(s);
+Value parse_doc(const std::string& text) {
+  auto v = json::parse_json(text);
   return v.ok() ? std::move(v).value() : Value::empty_object();
 }
 
-std::string column(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, i)))
-           : std::string();
-}
-
-// Runs `sql` and calls row(stmt) for each row.
+// Runs `sql` and calls row(statement) for each row.
 template <typename F>
 Status each_row(sqlite3* db, const char* sql, F row) {
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &s, nullptr) != SQLITE_OK)
+  Statement s(db, sql);
+  if (!s.ok())
     return Status::Fail("STORE", std::string("cannot read the event bus tables: ") + sqlite3_errmsg(db));
   int rc;
-  while ((rc = sqlite3_step(s)) == SQLITE_ROW) row(s);
-  sqlite3_finalize(s);
+  while ((rc = s.step()) == SQLITE_ROW) row(s);
   if (rc != SQLITE_DONE)
     return Status::Fail("STORE", std::string("cannot read the event bus tables: ") + sqlite3_errmsg(db));
   return Status::Ok();
@@ -142,21 +132,21 @@ Result<std::unique_ptr<SqliteEventBusStore>> SqliteEventBusStore::open(SqliteSto
     return Error{"STORE", "cannot create the event bus tables: " + msg};
   }
   std::unique_ptr<SqliteEventBusStore> s(new SqliteEventBusStore(store));
-  Status st = each_row(db, "SELECT name, doc FROM event_buses", [&](sqlite3_stmt* r) {
-    Value doc = parse_doc(sqlite3_column_text(r, 1), sqlite3_column_bytes(r, 1));
+  Status st = each_row(db, "SELECT name, doc FROM event_buses", [&](Statement& r) {
+    Value doc = parse_doc(r.text(1));
     events::BusRecord b;
-    b.name = column(r, 0);
+    b.name = r.text(0);
     b.description = read_opt(doc, "description");
     b.created_ms = read_int(doc, "created");
     b.modified_ms = read_int(doc, "modified");
     s->buses_[b.name] = std::move(b);
   });
   if (st.ok())
-    st = each_row(db, "SELECT bus, name, doc FROM event_rules", [&](sqlite3_stmt* r) {
-      Value doc = parse_doc(sqlite3_column_text(r, 2), sqlite3_column_bytes(r, 2));
+    st = each_row(db, "SELECT bus, name, doc FROM event_rules", [&](Statement& r) {
+      Value doc = parse_doc(r.text(2));
       events::RuleRecord rule;
-      rule.bus = column(r, 0);
-      rule.name = column(r, 1);
+      rule.bus = r.text(0);
+      rule.name = r.text(1);
       rule.event_pattern = read_opt(doc, "pattern");
       rule.schedule_expression = read_opt(doc, "schedule");
       rule.description = read_opt(doc, "description");
@@ -168,13 +158,13 @@ Result<std::unique_ptr<SqliteEventBusStore>> SqliteEventBusStore::open(SqliteSto
       s->rules_[{rule.bus, rule.name}] = std::move(rule);
     });
   if (st.ok())
-    st = each_row(db, "SELECT id, bus, key, execution_arn, doc FROM event_waiters", [&](sqlite3_stmt* r) {
-      Value doc = parse_doc(sqlite3_column_text(r, 4), sqlite3_column_bytes(r, 4));
+    st = each_row(db, "SELECT id, bus, key, execution_arn, doc FROM event_waiters", [&](Statement& r) {
+      Value doc = parse_doc(r.text(4));
       EventWaiter w;
-      w.id = sqlite3_column_int64(r, 0);
-      w.bus = column(r, 1);
-      w.key = column(r, 2);
-      w.execution_arn = column(r, 3);
+      w.id = r.integer(0);
+      w.bus = r.text(1);
+      w.key = r.text(2);
+      w.execution_arn = r.text(3);
       w.token = read_opt(doc, "token").value_or("");
       w.pattern = read_opt(doc, "pattern").value_or("");
       w.key_path = read_opt(doc, "key_path").value_or("");
@@ -183,8 +173,8 @@ Result<std::unique_ptr<SqliteEventBusStore>> SqliteEventBusStore::open(SqliteSto
       s->remember_waiter(w);
     });
   if (st.ok())
-    st = each_row(db, "SELECT bus, rule, last_fire_ms FROM event_schedule_fires", [&](sqlite3_stmt* r) {
-      s->last_fire_[{column(r, 0), column(r, 1)}] = sqlite3_column_int64(r, 2);
+    st = each_row(db, "SELECT bus, rule, last_fire_ms FROM event_schedule_fires", [&](Statement& r) {
+      s->last_fire_[{r.text(0), r.text(1)}] = r.integer(2);
     });
   if (!st.ok()) return st.error();
   s->st_ = std::make_unique<Statements>(db);
