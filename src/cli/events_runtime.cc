@@ -285,8 +285,7 @@ void EventsRuntime::perform(DeliveryJob job, int64_t now_ms) {
   std::string arn = arn_v && arn_v->is_string() ? std::string(arn_v->as_string()) : std::string();
   if (is_webhook(arn)) {
     if (webhooks_in_flight_ >= settings_.max_webhook_threads) {
-      job.due_ms = now_ms + 50;  // wait for a free thread; not an attempt
-      queue_.submit(job.delivery, now_ms + 50);
+      queue_.submit(job.delivery, now_ms + 50);  // wait for a free thread
       return;
     }
     return post_webhook(std::move(job));
